@@ -1,0 +1,39 @@
+/**
+ * Test fixtures: real brokers on free ports and what they saw.
+ *
+ * ```ts
+ * import { brokerKinds, startTestBroker } from '@tabmq/broker/testing'
+ * describe.each(brokerKinds())('%s', (kind) => {
+ *   let broker: TestBroker
+ *   beforeAll(async () => { broker = await startTestBroker(kind) })
+ *   afterAll(() => broker.close())
+ * })
+ * ```
+ */
+import { startAedes } from './aedes'
+import { startMosquitto } from './mosquitto'
+import type { BrokerKind, TestBroker, TestBrokerOptions } from './types'
+
+export { startAedes } from './aedes'
+export { startMosquitto, isMosquittoInstalled, findMosquitto } from './mosquitto'
+export type { BrokerKind, BrokerSubscription, TestBroker, TestBrokerOptions } from './types'
+
+/**
+ * The broker kinds to run tests against: `['aedes', 'mosquitto']`. Set
+ * TABMQ_SKIP_MOSQUITTO=1 to leave Mosquitto out; it is never silently
+ * dropped when missing (startMosquitto then says how to install it).
+ */
+export function brokerKinds(): BrokerKind[] {
+  return process.env.TABMQ_SKIP_MOSQUITTO === '1' ? ['aedes'] : ['aedes', 'mosquitto']
+}
+
+/** Starts a test broker of the given kind. */
+export function startTestBroker(kind: BrokerKind, opts: TestBrokerOptions = {}): Promise<TestBroker> {
+  return kind === 'aedes' ? startAedes(opts) : startMosquitto(opts)
+}
+
+/** Starts one broker of every kind in {@link brokerKinds}. */
+export function startBrokers(opts: TestBrokerOptions = {}): Promise<TestBroker[]> {
+  return Promise.all(brokerKinds().map((kind) => startTestBroker(kind, opts)))
+}
+

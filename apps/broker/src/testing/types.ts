@@ -1,0 +1,43 @@
+import type { AccessOptions } from '../access'
+
+/** The brokers the fixtures can run. */
+export type BrokerKind = 'aedes' | 'mosquitto'
+
+/** Options of every test broker: who may connect, subscribe and publish. */
+export type TestBrokerOptions = AccessOptions
+
+/** One subscription as the broker holds it. */
+export interface BrokerSubscription {
+  clientId: string
+  filter: string
+  /** Granted QoS. */
+  qos: number
+}
+
+/** A real broker on free ports, and what it saw. */
+export interface TestBroker {
+  kind: BrokerKind
+  /** `ws://127.0.0.1:<port>/mqtt` (Mosquitto's WebSocket listener serves any path). */
+  wsUrl: string
+  /** `mqtt://127.0.0.1:<port>` */
+  tcpUrl: string
+  /** MQTT protocol versions it accepts: aedes `[3, 4]`, Mosquitto `[3, 4, 5]`. */
+  protocolVersions: number[]
+  /** Ids of the clients connected right now. */
+  connectedClients(): string[]
+  /** Subscriptions the broker holds right now (clean-session clients lose theirs on disconnect). */
+  subscriptions(): BrokerSubscription[]
+  /** How many times any client asked to SUBSCRIBE to exactly `filter` (granted or refused). */
+  subscribeCount(filter: string): number
+  /**
+   * Polls `predicate` until it is true. Rejects after `timeoutMs` (default
+   * 5000) with a message naming `what` and the broker's current state.
+   * Mosquitto's view comes from its log and lags a few ms behind its acks:
+   * wait for it rather than reading it right after SUBACK.
+   */
+  waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>
+  /** What the broker logged (Mosquitto) or the events it emitted (aedes), for debugging. */
+  log(): string[]
+  /** Stops the broker, dropping every client. Safe to call twice. */
+  close(): Promise<void>
+}
