@@ -26,6 +26,8 @@ export type PubSubErrorCode =
   | 'SUBSCRIBE_REFUSED'
   /** The broker refused a publish (PUBACK/PUBREC reason code of 0x80 or more). */
   | 'PUBLISH_REFUSED'
+  /** A QoS 0 publish while disconnected (QoS 0 is not queued unless `offline.qos0` is set). */
+  | 'NOT_CONNECTED'
   /** The offline publish queue is full. */
   | 'QUEUE_FULL'
   /** The client was closed, or the connection closed before the operation completed. */

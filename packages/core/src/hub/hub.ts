@@ -1,0 +1,176 @@
+import { PubSubError, toPubSubError } from '../errors'
+import type { DeliveryTarget, HubApi, OpenRequest, OpenResult, ProviderFunctions, Result } from '../protocol'
+import { validateFilter, validateTopicName } from '../topics'
+import type { HubStats, PublishOptions, QoS } from '../types'
+import { Connection } from './connection'
+import type { ProviderContext } from './provider'
+import { resolveProvider } from './provider-registry'
+import { Session } from './session'
+
+/** How long the hub waits for a tab to run a function for it (credentials) before trying another. */
+const TAB_CALL_TIMEOUT_MS = 10_000
+
+export interface HubOptions {
+  /** Web Lock the hub holds while alive, for tabs to watch. Null where there are no locks. */
+  hubLock?: string | null
+  /** Where warnings go (never secrets). Default console.warn. */
+  warn?: (message: string) => void
+}
+
+function ok<T>(value: T): Result<T> {
+  return { ok: true, value }
+}
+
+function fail(error: unknown, fallback: PubSubError['code'] = 'INTERNAL'): Result<never> {
+  return { ok: false, error: toPubSubError(error, fallback).toJSON() }
+}
+
+function checkQos(qos: unknown): asserts qos is QoS {
+  if (qos !== 0 && qos !== 1 && qos !== 2) throw new PubSubError('INVALID_QOS', `QoS must be 0, 1 or 2, not ${String(qos)}.`)
+}
+
+/**
+ * The hub: sessions (one per tab client) and broker connections keyed by identity. Every entry
+ * point validates its input and answers with a `Result`, so bad input from one tab never throws
+ * inside the worker or disturbs another tab.
+ *
+ * @example
+ * const hub = createHub()            // in a worker, or in-process for Node and tests
+ * await hub.open({ sessionId, provider }, port)
+ */
+export class Hub implements HubApi {
+  private readonly sessions = new Map<string, Session>()
+  private readonly connections = new Map<string, Connection>()
+  private readonly sessionConnection = new Map<Session, Connection>()
+
+  constructor(private readonly options: HubOptions = {}) {}
+
+  async open(request: OpenRequest, target: DeliveryTarget, functions?: ProviderFunctions): Promise<Result<OpenResult>> {
+    try {
+      if (typeof request?.sessionId !== 'string' || !request.provider || typeof request.provider.kind !== 'string') {
+        throw new PubSubError('INVALID_OPTIONS', 'open() needs a session id and a provider.')
+      }
+      if (this.sessions.has(request.sessionId)) await this.close(request.sessionId)
+      const session = new Session(request.sessionId, target, functions ?? request.provider.functions)
+      const context = this.providerContext(session)
+      const provider = await resolveProvider(request.provider, context)
+      let connection = this.connections.get(provider.key)
+      if (connection) provider.dispose?.()
+      else {
+        connection = new Connection(provider, {
+          reconnect: request.reconnect,
+          offline: request.offline,
+          onEmpty: c => {
+            if (this.connections.get(c.key) === c) this.connections.delete(c.key)
+          },
+        })
+        this.connections.set(provider.key, connection)
+      }
+      this.sessions.set(session.id, session)
+      this.sessionConnection.set(session, connection)
+      connection.attach(session)
+      return ok({ state: connection.currentState, clientId: connection.provider.clientId, hubLock: this.options.hubLock ?? null })
+    } catch (error) {
+      return fail(error, 'INVALID_OPTIONS')
+    }
+  }
+
+  async subscribe(sessionId: string, subId: number, filters: string[], qos: QoS): Promise<Result<null>> {
+    try {
+      const { session, connection } = this.lookup(sessionId)
+      if (!Array.isArray(filters) || filters.length === 0) throw new PubSubError('INVALID_FILTER', 'subscribe() needs at least one topic filter.')
+      for (const f of filters) validateFilter(f)
+      checkQos(qos)
+      if (session.observers.has(subId)) throw new PubSubError('INTERNAL', `Subscription ${subId} exists already.`)
+      connection.addObserver({ session, subId, filters: [...new Set(filters)], qos, awaitingRetained: true, lastSeq: -1 })
+      return ok(null)
+    } catch (error) {
+      return fail(error)
+    }
+  }
+
+  async unsubscribe(sessionId: string, subId: number): Promise<void> {
+    const session = this.sessions.get(sessionId)
+    const observer = session?.observers.get(subId)
+    if (session && observer) this.sessionConnection.get(session)?.removeObserver(observer)
+  }
+
+  async publish(sessionId: string, topics: string[], payload: Uint8Array, options: PublishOptions): Promise<Result<null>> {
+    try {
+      const { connection } = this.lookup(sessionId)
+      if (!Array.isArray(topics) || topics.length === 0) throw new PubSubError('INVALID_TOPIC', 'publish() needs at least one topic.')
+      for (const t of topics) validateTopicName(t)
+      checkQos(options?.qos ?? 0)
+      if (!(payload instanceof Uint8Array)) throw new PubSubError('INVALID_PAYLOAD', 'The payload must reach the hub as bytes.')
+      await Promise.all(topics.map(t => connection.publish(t, payload, options ?? {})))
+      return ok(null)
+    } catch (error) {
+      return fail(error)
+    }
+  }
+
+  /** Detaches a session: explicit close, goodbye on pagehide, or its tab's lock released (crash). */
+  async close(sessionId: string): Promise<void> {
+    const session = this.sessions.get(sessionId)
+    if (!session) return
+    this.sessions.delete(sessionId)
+    session.flush()
+    const connection = this.sessionConnection.get(session)
+    this.sessionConnection.delete(session)
+    connection?.detach(session)
+  }
+
+  async stats(): Promise<HubStats> {
+    return { tabs: this.sessions.size, connections: [...this.connections.values()].map(c => c.stats()) }
+  }
+
+  private lookup(sessionId: string): { session: Session; connection: Connection } {
+    const session = this.sessions.get(sessionId)
+    const connection = session && this.sessionConnection.get(session)
+    if (!session || !connection) throw new PubSubError('CLOSED', 'This client is closed (or the hub restarted): create a new one with createPubSub().')
+    return { session, connection }
+  }
+
+  /** Provider callbacks run in a tab: the opener first, then any live tab of the same connection. */
+  private providerContext(opener: Session): ProviderContext {
+    return {
+      warn: message => (this.options.warn ?? console.warn)(`[tabmq] ${message}`),
+      call: async <T>(name: string, ...args: unknown[]): Promise<T> => {
+        const connection = this.sessionConnection.get(opener)
+        // Across a port `functions` is a Comlink proxy: any name looks present, a missing one rejects.
+        const candidates = [opener, ...(connection ? connection.sessions : [])].filter((s, i, a) => a.indexOf(s) === i && s.functions !== undefined)
+        let lastError: unknown = new PubSubError('PROVIDER_ERROR', `No live tab can provide "${name}": open the app again.`)
+        for (const session of candidates) {
+          if (!this.sessions.has(session.id) && session !== opener) continue
+          try {
+            const fn = session.functions![name] as (...a: unknown[]) => Promise<T>
+            return await withTimeout(Promise.resolve(fn(...args)), TAB_CALL_TIMEOUT_MS, name)
+          } catch (error) {
+            lastError = error
+          }
+        }
+        throw toPubSubError(lastError, 'PROVIDER_ERROR')
+      },
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new PubSubError('TIMEOUT', `"${what}" did not answer within ${ms} ms.`)), ms)
+    promise.then(
+      v => (clearTimeout(timer), resolve(v)),
+      e => (clearTimeout(timer), reject(e)),
+    )
+  })
+}
+
+/**
+ * Creates a hub. Workers do this in `@tabmq/core/worker`; Node, SSR and tests use it in-process.
+ *
+ * @example
+ * const pubsub = createPubSub({ provider, transport: 'inline' }) // makes its own hub
+ */
+export function createHub(options?: HubOptions): Hub {
+  return new Hub(options)
+}

@@ -1,0 +1,23 @@
+// The one place the hub imports mqtt.js. In a browser worker the bundler resolves `mqtt` to its
+// browser ESM build (package.json "browser" condition); in Node to its Node build.
+import mqtt from 'mqtt'
+import type { IClientOptions, MqttClient } from 'mqtt'
+
+export type { IClientOptions, MqttClient }
+
+const inBrowser = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' || typeof (globalThis as { window?: unknown }).window !== 'undefined'
+
+/**
+ * Creates an mqtt.js client that does not connect yet (handlers attach first) and never
+ * reconnects by itself: the connection's own backoff decides, and refused logins stop.
+ */
+export function createMqttClient(url: string, options: IClientOptions): MqttClient {
+  return mqtt.connect(url, {
+    ...options,
+    manualConnect: true,
+    reconnectPeriod: 0,
+    resubscribe: false,
+    // Native timers: workers have no setImmediate polyfill issues and throttle less.
+    ...(inBrowser ? { timerVariant: 'native' as const } : {}),
+  })
+}

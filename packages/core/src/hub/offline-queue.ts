@@ -1,0 +1,41 @@
+import { PubSubError } from '../errors'
+import type { PublishOptions } from '../types'
+
+export interface QueuedPublish {
+  topic: string
+  payload: Uint8Array
+  options: PublishOptions
+  resolve(): void
+  reject(error: PubSubError): void
+}
+
+/**
+ * Publishes made while disconnected, sent in order on the next connect. Bounded: a full queue
+ * rejects the newest publish at once rather than growing without limit.
+ */
+export class OfflineQueue {
+  private items: QueuedPublish[] = []
+  constructor(private readonly maxSize: number) {}
+
+  get size(): number {
+    return this.items.length
+  }
+
+  push(item: QueuedPublish): void {
+    if (this.items.length >= this.maxSize) {
+      item.reject(new PubSubError('QUEUE_FULL', `The offline publish queue is full (${this.maxSize} messages): wait for the connection, or raise offline.maxSize.`, { details: { topic: item.topic } }))
+      return
+    }
+    this.items.push(item)
+  }
+
+  drain(): QueuedPublish[] {
+    const items = this.items
+    this.items = []
+    return items
+  }
+
+  rejectAll(error: PubSubError): void {
+    for (const item of this.drain()) item.reject(error)
+  }
+}

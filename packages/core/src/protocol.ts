@@ -1,0 +1,69 @@
+/**
+ * The messages between a tab and the hub. RPC goes through Comlink (or a direct call inline);
+ * deliveries and pushes go on a dedicated port, one postMessage per batch.
+ */
+import type { PubSubErrorData } from './errors'
+import type { ConnectionStateData, HubStats, OfflineQueueOptions, PublishOptions, PublishProperties, QoS, ReconnectOptions } from './types'
+
+/** Results carry the error's `code` across the port (a thrown error would lose it). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: PubSubErrorData }
+
+/**
+ * What a provider factory returns: plain data the hub resolves into a connection.
+ * Functions (credential providers) go in `functions`: the hub calls them back through a live tab.
+ */
+export interface ProviderConfig {
+  kind: string
+  options: Record<string, unknown>
+  functions?: ProviderFunctions
+}
+
+/** Callbacks a provider needs from the app (credentials, tokens). They stay in the tab. */
+export type ProviderFunctions = Record<string, (...args: never[]) => unknown>
+
+export interface OpenRequest {
+  sessionId: string
+  provider: ProviderConfig
+  reconnect?: ReconnectOptions | undefined
+  offline?: OfflineQueueOptions | undefined
+}
+
+export interface OpenResult {
+  state: ConnectionStateData
+  clientId: string
+  /** A Web Lock the hub holds for its lifetime: a grant to a tab means the hub died. */
+  hubLock: string | null
+}
+
+/** The hub's RPC surface, one per port (SharedWorker) or in-process. */
+export interface HubApi {
+  /** `functions`: the provider's callbacks (a Comlink proxy across a port), called back by the hub. */
+  open(request: OpenRequest, target: DeliveryTarget, functions?: ProviderFunctions): Promise<Result<OpenResult>>
+  subscribe(sessionId: string, subId: number, filters: string[], qos: QoS): Promise<Result<null>>
+  unsubscribe(sessionId: string, subId: number): Promise<void>
+  publish(sessionId: string, topics: string[], payload: Uint8Array, options: PublishOptions): Promise<Result<null>>
+  close(sessionId: string): Promise<void>
+  stats(): Promise<HubStats>
+}
+
+/** One delivered message: `s` lists the tab's subscription ids it is for. */
+export interface WireMessage {
+  s: number[]
+  topic: string
+  payload: Uint8Array
+  qos: QoS
+  retain: boolean
+  properties?: PublishProperties
+}
+
+/** What the hub posts to a tab. */
+export type TabEvent =
+  | { t: 'batch'; messages: WireMessage[] }
+  | { t: 'state'; state: ConnectionStateData }
+  | { t: 'sub'; subId: number; status: 'active' }
+  | { t: 'sub'; subId: number; status: 'error'; error: PubSubErrorData }
+
+/** Where the hub posts: a MessagePort, or a direct function in-process. */
+export interface DeliveryTarget {
+  postMessage(event: TabEvent): void
+}
