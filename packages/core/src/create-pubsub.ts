@@ -146,8 +146,10 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
     onEvent(gen)({ t: 'state', state: opened.state })
     stopWatchingHub()
     if (opened.hubLock) stopWatchingHub = whenLockFree(opened.hubLock, () => void restart())
-    for (const sub of subs.all()) void sendSubscribe(sub.id, sub.filters, sub.qos)
-    for (const p of pending) void sendPublish(p)
+    if (gen > 1) {
+      for (const sub of subs.all()) void sendSubscribe(sub.id, sub.filters, sub.qos)
+      for (const p of pending) if (p.generation !== gen) void sendPublish(p)
+    }
   }
 
   /** The hub died (its host tab crashed): start a new worker and carry on. */
@@ -169,9 +171,14 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
     })
   }
 
+  /** The generation each subscription was last sent in: sent once per hub, whoever asks first. */
+  const sentIn = new Map<number, number>()
+
   async function sendSubscribe(id: number, filters: string[], qos: QoS): Promise<void> {
     try {
       await ready
+      if (sentIn.get(id) === generation || !subs.has(id)) return
+      sentIn.set(id, generation)
       const result = await withTimeout(current().api.subscribe(sessionId, id, filters, qos), timeoutMs, 'subscribe')
       if (!result.ok) subs.status(id, { status: 'error', error: PubSubError.from(result.error) })
     } catch (error) {
@@ -180,16 +187,17 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
   }
 
   async function sendPublish(p: PendingPublish): Promise<void> {
-    const gen = (p.generation = generation)
     try {
       await ready
+      if (p.generation === generation) return // already sent to this hub
+      const gen = (p.generation = generation)
       const result = await current().api.publish(sessionId, p.topics, p.payload, p.options)
       if (gen !== generation) return // the hub died meanwhile; restart() sends it again
       pending.delete(p)
       if (result.ok) p.resolve()
       else p.reject(PubSubError.from(result.error))
     } catch (error) {
-      if (gen !== generation) return
+      if (p.generation !== generation) return
       pending.delete(p)
       p.reject(toPubSubError(error, 'WORKER_FAILED'))
     }
@@ -223,6 +231,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
         const id = subs.add({ filters, qos, codec: subscribeOptions.codec ?? 'auto', observer: observer as never, onStatus: subscribeOptions.onStatus })
         void sendSubscribe(id, filters, qos)
         return () => {
+          sentIn.delete(id)
           if (!subs.remove(id) || closed) return
           void ready.then(() => current().api.unsubscribe(sessionId, id)).catch(() => {})
         }
@@ -238,7 +247,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
         for (const t of list) validateTopicName(t)
         const qos = checkQos(publishOptions.qos)
         const bytes = encodePayload(payload)
-        p = { topics: list, payload: bytes, options: { ...publishOptions, qos }, generation, resolve, reject }
+        p = { topics: list, payload: bytes, options: { ...publishOptions, qos }, generation: 0, resolve, reject }
         pending.add(p)
         void sendPublish(p)
       })

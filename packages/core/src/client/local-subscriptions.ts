@@ -32,6 +32,10 @@ export class LocalSubscriptions {
     return this.byId.delete(id)
   }
 
+  has(id: number): boolean {
+    return this.byId.has(id)
+  }
+
   all(): Iterable<LocalSubscription> {
     return this.byId.values()
   }

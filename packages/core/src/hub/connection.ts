@@ -263,11 +263,19 @@ export class Connection {
     if (!sub || !client?.connected) return
     sub.state = sub.state === 'active' ? 'active' : 'pending'
     const id = sub.id
+    // Observers already served by this filter had their retained messages: the broker's answer to
+    // this SUBSCRIBE is for the newcomers.
+    for (const [wanted, server] of this.serving) {
+      if (server !== filter) continue
+      for (const o of this.observers.values(wanted) ?? []) if (this.activeObservers.has(o)) o.awaitingRetained = false
+    }
     const options = this.v5 ? { qos: sub.qos, rap: true, properties: { subscriptionIdentifier: id } } : { qos: sub.qos }
     client.subscribe(filter, options, (error, granted) => {
       const current = this.broker.get(filter)
       if (!current || current.id !== id) return // superseded meanwhile
-      const code = granted?.[0]?.qos ?? (error as { code?: number } | null)?.code
+      // mqtt.js reports a refusal as an error carrying the SUBACK packet with its return codes.
+      const returned = (error as { packet?: { granted?: number[] } } | null)?.packet?.granted?.[0]
+      const code = typeof returned === 'number' ? returned : granted?.[0]?.qos
       if (typeof code === 'number' && code >= 0x80) return this.refuse(filter, code)
       if (error) return // lost with the connection; resent on reconnect
       current.state = 'active'
