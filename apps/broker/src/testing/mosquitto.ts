@@ -81,7 +81,7 @@ async function launch(bin: string, dir: string, opts: TestBrokerOptions): Promis
   const view = new BrokerView()
   const parser = new MosquittoLogParser(view)
   const child = spawn(bin, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] })
-  reapWithProcess(child)
+  reapWithProcess(child, dir)
   createInterface({ input: child.stderr }).on('line', (line) => parser.line(line))
   createInterface({ input: child.stdout }).on('line', (line) => parser.line(line))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -101,7 +101,7 @@ async function launch(bin: string, dir: string, opts: TestBrokerOptions): Promis
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 2000)
+      const timer = setTimeout(() => child.kill('SIGKILL'), 500) // SIGTERM sometimes takes seconds
       await exited
       clearTimeout(timer)
     }
@@ -112,6 +112,7 @@ async function launch(bin: string, dir: string, opts: TestBrokerOptions): Promis
     wsUrl: `ws://${HOST}:${wsPort}/mqtt`,
     tcpUrl: `mqtt://${HOST}:${tcpPort}`,
     protocolVersions: [3, 4, 5],
+    pid: child.pid,
     connectedClients: () => view.connectedClients(),
     subscriptions: () => view.subscriptions(),
     subscribeCount: (filter) => view.subscribeCount(filter),

@@ -6,7 +6,7 @@ let installed = false
 function killAll(): void {
   for (const child of children) {
     try {
-      child.kill('SIGTERM')
+      child.kill('SIGKILL') // test brokers keep nothing worth a graceful shutdown
     } catch {
       // already gone
     }
@@ -31,17 +31,20 @@ function install(): void {
 }
 
 /**
- * A detached shell that kills `child` if this process disappears without
- * cleaning up (SIGKILL, crash). It polls once a second and exits with the child.
+ * A detached shell that kills `child` (and removes `dir`, its temporary
+ * files) if this process disappears without cleaning up (SIGKILL, crash).
+ * It polls once a second and exits with the child.
  */
-function watchdog(child: ChildProcess): void {
+function watchdog(child: ChildProcess, dir: string): void {
   const script = [
     'while kill -0 "$2" 2>/dev/null; do',
-    '  if ! kill -0 "$1" 2>/dev/null; then kill -TERM "$2" 2>/dev/null; sleep 1; kill -KILL "$2" 2>/dev/null; exit 0; fi',
+    '  if ! kill -0 "$1" 2>/dev/null; then',
+    '    kill -KILL "$2" 2>/dev/null; sleep 1; [ -n "$3" ] && rm -rf "$3"; exit 0',
+    '  fi',
     '  sleep 1',
     'done',
   ].join('\n')
-  const dog = spawn('/bin/sh', ['-c', script, 'tabmq-watchdog', String(process.pid), String(child.pid)], {
+  const dog = spawn('/bin/sh', ['-c', script, 'tabmq-watchdog', String(process.pid), String(child.pid), dir], {
     detached: true,
     stdio: 'ignore',
   })
@@ -51,12 +54,13 @@ function watchdog(child: ChildProcess): void {
 
 /**
  * Makes `child` die with this process: on normal exit, on SIGINT/SIGTERM/SIGHUP
- * and, through a watchdog, even when this process is SIGKILLed.
+ * and, through a watchdog, even when this process is SIGKILLed (then the
+ * watchdog also removes `dir`).
  */
-export function reapWithProcess(child: ChildProcess): void {
+export function reapWithProcess(child: ChildProcess, dir = ''): void {
   if (child.pid === undefined) return
   install()
   children.add(child)
   child.once('exit', () => children.delete(child))
-  watchdog(child)
+  watchdog(child, dir)
 }

@@ -36,6 +36,8 @@ export interface TestBroker {
    * wait for it rather than reading it right after SUBACK.
    */
   waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>
+  /** Process id of the broker (Mosquitto's child process); undefined for in-process aedes. */
+  pid?: number
   /** What the broker logged (Mosquitto) or the events it emitted (aedes), for debugging. */
   log(): string[]
   /** Stops the broker, dropping every client. Safe to call twice. */
