@@ -1,5 +1,5 @@
-import { PubSubError } from './errors'
-import type { Codec, Payload } from './types'
+import { PubSubError } from './errors.js'
+import type { Codec, Payload } from './types.js'
 
 const encoder = new TextEncoder()
 const strictDecoder = new TextDecoder('utf-8', { fatal: true })

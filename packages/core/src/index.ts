@@ -1,13 +1,12 @@
-export { createPubSub } from './create-pubsub'
-export type { CreatePubSubOptions, ObserveOptions, PubSub } from './create-pubsub'
-export type { SubscriptionStatus } from './client/local-subscriptions'
-export { PubSubError } from './errors'
-export type { PubSubErrorCode, PubSubErrorData } from './errors'
-export { Observable } from './observable'
-export type { Observer, Subscription } from './observable'
-export { encodePayload, decodePayload } from './codec'
-export { validateTopicName, validateFilter, matchTopic, parseSharedFilter } from './topics'
-export type { ProviderConfig, HubApi } from './protocol'
+export { createPubSub } from './create-pubsub.js'
+export type { CreatePubSubOptions, ObserveOptions, PubSub } from './create-pubsub.js'
+export type { SubscriptionStatus } from './client/local-subscriptions.js'
+export { PubSubError } from './errors.js'
+export type { PubSubErrorCode, PubSubErrorData } from './errors.js'
+export { Observable } from './observable.js'
+export type { Observer, Subscription } from './observable.js'
+export { encodePayload, decodePayload } from './codec.js'
+export type { ProviderConfig, HubApi } from './protocol.js'
 export type {
   Codec,
   ConnectionState,
@@ -23,4 +22,4 @@ export type {
   ReadableStore,
   ReconnectOptions,
   SubscribeOptions,
-} from './types'
+} from './types.js'

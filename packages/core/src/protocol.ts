@@ -2,8 +2,8 @@
  * The messages between a tab and the hub. RPC goes through Comlink (or a direct call inline);
  * deliveries and pushes go on a dedicated port, one postMessage per batch.
  */
-import type { PubSubErrorData } from './errors'
-import type { ConnectionStateData, HubStats, OfflineQueueOptions, PublishOptions, PublishProperties, QoS, ReconnectOptions } from './types'
+import type { PubSubErrorData } from './errors.js'
+import type { ConnectionStateData, HubStats, OfflineQueueOptions, PublishOptions, PublishProperties, QoS, ReconnectOptions } from './types.js'
 
 /** Results carry the error's `code` across the port (a thrown error would lose it). */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: PubSubErrorData }

@@ -1,4 +1,4 @@
-import type { ReadableStore } from './types'
+import type { ReadableStore } from './types.js'
 
 /** A writable store: `get()` is synchronous, `subscribe` returns an unsubscribe. */
 export interface Store<T> extends ReadableStore<T> {

@@ -1,4 +1,4 @@
-import type { PubSubError, PubSubErrorData } from './errors'
+import type { PubSubError, PubSubErrorData } from './errors.js'
 
 /** MQTT quality of service. */
 export type QoS = 0 | 1 | 2

@@ -6,9 +6,9 @@
  * import '@tabmq/core/worker'
  */
 import * as Comlink from 'comlink'
-import { createHub } from './hub/index'
-import type { HubApi } from './protocol'
-import { holdLock, webLocks, whenLockFree } from './transports/locks'
+import { createHub } from './hub/index.js'
+import type { HubApi } from './protocol.js'
+import { holdLock, webLocks, whenLockFree } from './transports/locks.js'
 
 declare const self: { onconnect?: ((e: MessageEvent) => void) | null; postMessage?: unknown; name?: string } & EventTarget
 

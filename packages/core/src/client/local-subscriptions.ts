@@ -1,8 +1,8 @@
-import { decodePayload } from '../codec'
-import { PubSubError } from '../errors'
-import type { Observer } from '../observable'
-import type { WireMessage } from '../protocol'
-import type { Codec, Message, QoS } from '../types'
+import { decodePayload } from '../codec.js'
+import { PubSubError } from '../errors.js'
+import type { Observer } from '../observable.js'
+import type { WireMessage } from '../protocol.js'
+import type { Codec, Message, QoS } from '../types.js'
 
 /** Where a subscription stands: waiting for SUBACK, granted, or refused. */
 export type SubscriptionStatus = { status: 'pending' } | { status: 'active' } | { status: 'error'; error: PubSubError }

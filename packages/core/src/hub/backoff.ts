@@ -1,4 +1,4 @@
-import type { ReconnectOptions } from '../types'
+import type { ReconnectOptions } from '../types.js'
 
 /**
  * Delay before reconnect attempt `attempt` (1-based): exponential, capped, with jitter so that

@@ -1,5 +1,5 @@
-import { filterCovers, parseSharedFilter } from '../topics'
-import type { QoS } from '../types'
+import { filterCovers, parseSharedFilter } from '../topics/index.js'
+import type { QoS } from '../types.js'
 
 /**
  * The filters to SUBSCRIBE at the broker for the wanted ones: a wanted filter covered by another

@@ -1,11 +1,11 @@
-import { PubSubError, toPubSubError } from '../errors'
-import type { DeliveryTarget, HubApi, OpenRequest, OpenResult, ProviderFunctions, Result } from '../protocol'
-import { validateFilter, validateTopicName } from '../topics'
-import type { HubStats, PublishOptions, QoS } from '../types'
-import { Connection } from './connection'
-import type { ProviderContext } from './provider'
-import { resolveProvider } from './provider-registry'
-import { Session } from './session'
+import { PubSubError, toPubSubError } from '../errors.js'
+import type { DeliveryTarget, HubApi, OpenRequest, OpenResult, ProviderFunctions, Result } from '../protocol.js'
+import { validateFilter, validateTopicName } from '../topics/index.js'
+import type { HubStats, PublishOptions, QoS } from '../types.js'
+import { Connection } from './connection.js'
+import type { ProviderContext } from './provider.js'
+import { resolveProvider } from './provider-registry.js'
+import { Session } from './session.js'
 
 /** How long the hub waits for a tab to run a function for it (credentials) before trying another. */
 const TAB_CALL_TIMEOUT_MS = 10_000

@@ -1,4 +1,4 @@
-import { PubSubError, type PubSubErrorCode } from '../errors'
+import { PubSubError, type PubSubErrorCode } from '../errors.js'
 
 /** MQTT 3.1.1 CONNACK return codes (section 3.2.2.3). */
 const v3Connack: Record<number, [PubSubErrorCode, string]> = {

@@ -1,5 +1,5 @@
-import { PubSubError } from '../errors'
-import type { PublishOptions } from '../types'
+import { PubSubError } from '../errors.js'
+import type { PublishOptions } from '../types.js'
 
 export interface QueuedPublish {
   topic: string

@@ -1,6 +1,6 @@
-import { PubSubError } from '../errors'
-import type { ProviderConfig } from '../protocol'
-import type { ProviderContext, ProviderResolver, ResolvedProvider } from './provider'
+import { PubSubError } from '../errors.js'
+import type { ProviderConfig } from '../protocol.js'
+import type { ProviderContext, ProviderResolver, ResolvedProvider } from './provider.js'
 
 const resolvers = new Map<string, ProviderResolver>()
 

@@ -1,6 +1,6 @@
 import type { IClientOptions } from 'mqtt'
-import type { PubSubError } from '../errors'
-import type { PublishOptions } from '../types'
+import type { PubSubError } from '../errors.js'
+import type { PublishOptions } from '../types.js'
 
 /** What a provider may ask of the hub while it resolves or connects. */
 export interface ProviderContext {

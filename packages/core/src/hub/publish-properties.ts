@@ -1,4 +1,4 @@
-import type { PublishProperties } from '../types'
+import type { PublishProperties } from '../types.js'
 
 type PacketProperties = Record<string, unknown> | undefined
 

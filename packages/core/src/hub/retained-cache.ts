@@ -1,5 +1,5 @@
-import { matchTopic } from '../topics'
-import type { WireMessage } from '../protocol'
+import { matchTopic } from '../topics/index.js'
+import type { WireMessage } from '../protocol.js'
 
 /**
  * The latest retained message per topic, so a late subscriber gets it at once without a broker

@@ -1,5 +1,5 @@
-import type { DeliveryTarget, TabEvent, WireMessage } from '../protocol'
-import type { QoS } from '../types'
+import type { DeliveryTarget, TabEvent, WireMessage } from '../protocol.js'
+import type { QoS } from '../types.js'
 
 /** One subscription of a tab, as the hub holds it. */
 export interface Observer {

@@ -1,3 +1,3 @@
-export { mqttOverWs } from './mqtt-over-ws'
-export type { MqttOverWsOptions } from './mqtt-over-ws'
-export type { ProviderConfig } from '../protocol'
+export { mqttOverWs } from './mqtt-over-ws.js'
+export type { MqttOverWsOptions } from './mqtt-over-ws.js'
+export type { ProviderConfig } from '../protocol.js'

@@ -1,8 +1,7 @@
-import { encodePayload } from '../codec'
-import { PubSubError } from '../errors'
-import type { ProviderConfig } from '../protocol'
-import { validateTopicName } from '../topics'
-import type { Payload, PublishProperties, QoS } from '../types'
+import { encodePayload } from '../codec.js'
+import { PubSubError } from '../errors.js'
+import type { ProviderConfig } from '../protocol.js'
+import type { Payload, PublishProperties, QoS } from '../types.js'
 
 /** Options of the generic provider: any MQTT 3.1.1 or 5 broker over WebSocket. */
 export interface MqttOverWsOptions {
@@ -46,22 +45,9 @@ export function mqttOverWs(options: MqttOverWsOptions): ProviderConfig {
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
     throw invalid(`mqttOverWs: the URL must start with ws:// or wss:// (got ${url.protocol}//): browsers speak MQTT only over WebSocket.`)
   }
+  // The other options are checked in the hub (resolveMqttOverWs), keeping what a tab loads small.
   const { protocolVersion = 4, keepalive = 60, clean = true, connectTimeout = 10_000 } = options
-  if (protocolVersion !== 4 && protocolVersion !== 5) throw invalid(`mqttOverWs: protocolVersion must be 4 (MQTT 3.1.1) or 5, not ${String(protocolVersion)}.`)
-  if (!Number.isInteger(keepalive) || keepalive < 0 || keepalive > 65535) throw invalid('mqttOverWs: keepalive is in seconds, 0 to 65535.')
-  if (!Number.isFinite(connectTimeout) || connectTimeout <= 0) throw invalid('mqttOverWs: connectTimeout is a positive number of milliseconds.')
-  if (options.clientId !== undefined && (typeof options.clientId !== 'string' || options.clientId.length === 0 || options.clientId.length > 65535)) {
-    throw invalid('mqttOverWs: clientId must be a non-empty string (or left out for a random one).')
-  }
-  let will: Record<string, unknown> | undefined
-  if (options.will) {
-    try {
-      validateTopicName(options.will.topic)
-    } catch (e) {
-      throw invalid(`mqttOverWs: the will topic is invalid: ${(e as Error).message}`)
-    }
-    will = { topic: options.will.topic, payload: encodePayload(options.will.payload), qos: options.will.qos ?? 0, retain: options.will.retain ?? false, ...(options.will.properties ? { properties: options.will.properties } : {}) }
-  }
+  const will = options.will && { ...options.will, payload: encodePayload(options.will.payload) }
   const plain: Record<string, unknown> = { url: options.url, protocolVersion, keepalive, clean, connectTimeout }
   if (options.username !== undefined) plain.username = options.username
   if (options.password !== undefined) plain.password = options.password

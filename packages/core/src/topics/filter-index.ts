@@ -1,5 +1,5 @@
-import { sharedFilterStart } from './shared-subscription'
-import { validateFilter } from './validate-filter'
+import { sharedFilterStart } from './shared-subscription.js'
+import { validateFilter } from './validate-filter.js'
 
 const DOLLAR = 0x24
 

@@ -1,4 +1,4 @@
-import { sharedFilterStart } from './shared-subscription'
+import { sharedFilterStart } from './shared-subscription.js'
 
 const PLUS = 0x2b
 const HASH = 0x23

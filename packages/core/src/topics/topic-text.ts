@@ -1,5 +1,5 @@
-import { PubSubError } from '../errors'
-import type { PubSubErrorCode } from '../errors'
+import { PubSubError } from '../errors.js'
+import type { PubSubErrorCode } from '../errors.js'
 
 /** MQTT strings carry a two-byte length prefix (MQTT 1.5.4): 65535 bytes of UTF-8 at most. */
 export const MAX_TOPIC_BYTES = 65535

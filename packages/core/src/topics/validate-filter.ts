@@ -1,5 +1,5 @@
-import { PubSubError } from '../errors'
-import { checkMqttString, levelAt, quote } from './topic-text'
+import { PubSubError } from '../errors.js'
+import { checkMqttString, levelAt, quote } from './topic-text.js'
 
 const PLUS = 0x2b
 const HASH = 0x23

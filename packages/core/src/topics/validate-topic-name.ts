@@ -1,5 +1,5 @@
-import { PubSubError } from '../errors'
-import { checkMqttString, levelAt, quote, SAFE_UNITS } from './topic-text'
+import { PubSubError } from '../errors.js'
+import { checkMqttString, levelAt, quote, SAFE_UNITS } from './topic-text.js'
 
 /** Anything that may make a topic name invalid; absent in the common case. */
 const SUSPECT = /[\u0000+#\uD800-\uDFFF]/

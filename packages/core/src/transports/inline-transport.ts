@@ -1,5 +1,5 @@
-import type { DeliveryTarget, HubApi, TabEvent } from '../protocol'
-import type { Transport } from './transport'
+import type { DeliveryTarget, HubApi, TabEvent } from '../protocol.js'
+import type { Transport } from './transport.js'
 
 /**
  * The hub in this process (Node, SSR, unit tests): same API, no worker. Events are delivered on a

@@ -1,9 +1,9 @@
-import { PubSubError } from '../errors'
-import type { HubApi } from '../protocol'
-import { defaultDedicatedWorker, defaultSharedWorker } from './default-worker'
-import { inlineTransport } from './inline-transport'
-import type { Transport } from './transport'
-import { workerTransport } from './worker-transport'
+import { PubSubError } from '../errors.js'
+import type { HubApi } from '../protocol.js'
+import { defaultDedicatedWorker, defaultSharedWorker } from './default-worker.js'
+import { inlineTransport } from './inline-transport.js'
+import type { Transport } from './transport.js'
+import { workerTransport } from './worker-transport.js'
 
 export type TransportChoice = 'auto' | 'shared' | 'dedicated' | 'inline'
 
@@ -11,7 +11,7 @@ export type TransportChoice = 'auto' | 'shared' | 'dedicated' | 'inline'
 let inlineHub: Promise<HubApi> | undefined
 
 function lazyInlineHub(): HubApi {
-  inlineHub ??= import('../hub/index').then(m => m.createHub())
+  inlineHub ??= import('../hub/index.js').then(m => m.createHub())
   const call =
     <K extends keyof HubApi>(k: K) =>
     (...args: Parameters<HubApi[K]>) =>

@@ -1,4 +1,4 @@
-import type { DeliveryTarget, HubApi, ProviderFunctions, TabEvent } from '../protocol'
+import type { DeliveryTarget, HubApi, ProviderFunctions, TabEvent } from '../protocol.js'
 
 /** How a tab reaches a hub: in a SharedWorker, a dedicated Worker, or in-process. */
 export interface Transport {

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink'
-import type { DeliveryTarget, HubApi, ProviderFunctions, TabEvent } from '../protocol'
-import type { Transport } from './transport'
+import type { DeliveryTarget, HubApi, ProviderFunctions, TabEvent } from '../protocol.js'
+import type { Transport } from './transport.js'
 
 /**
  * A hub in a SharedWorker (one per origin, shared by all tabs) or a dedicated Worker (one per tab,

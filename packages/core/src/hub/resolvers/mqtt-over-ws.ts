@@ -1,11 +1,50 @@
-import { toBuffer } from '../publish-properties'
-import type { ProviderResolver } from '../provider'
-import { urlIdentity } from './identity-key'
-import { randomClientId } from './random-client-id'
+import { PubSubError } from '../../errors.js'
+import { validateTopicName } from '../../topics/index.js'
+import { toBuffer } from '../publish-properties.js'
+import type { ProviderResolver } from '../provider.js'
+import { urlIdentity } from './identity-key.js'
+import { randomClientId } from './random-client-id.js'
 
-/** Resolves `mqttOverWs` options (already validated in the tab) into connection settings. */
+interface Options {
+  url: string
+  username?: string
+  password?: string
+  clientId?: string
+  protocolVersion: 4 | 5
+  keepalive: number
+  clean: boolean
+  connectTimeout: number
+  will?: { topic: string; payload: Uint8Array; qos?: number; retain?: boolean }
+  properties?: Record<string, unknown>
+}
+
+function invalid(message: string): PubSubError {
+  return new PubSubError('INVALID_OPTIONS', `mqttOverWs: ${message}`)
+}
+
+/** Checks what the tab's factory left to the hub, so a tab never loads these rules. */
+function check(o: Options): void {
+  if (o.protocolVersion !== 4 && o.protocolVersion !== 5) throw invalid(`protocolVersion must be 4 (MQTT 3.1.1) or 5, not ${String(o.protocolVersion)}.`)
+  if (!Number.isInteger(o.keepalive) || o.keepalive < 0 || o.keepalive > 65535) throw invalid('keepalive is in seconds, 0 to 65535.')
+  if (typeof o.connectTimeout !== 'number' || !(o.connectTimeout > 0)) throw invalid('connectTimeout is a positive number of milliseconds.')
+  if (o.clientId !== undefined && (typeof o.clientId !== 'string' || o.clientId.length === 0 || o.clientId.length > 65535)) {
+    throw invalid('clientId must be a non-empty string (or left out for a random one).')
+  }
+  for (const key of ['username', 'password'] as const) if (o[key] !== undefined && typeof o[key] !== 'string') throw invalid(`${key} must be a string.`)
+  if (o.will) {
+    try {
+      validateTopicName(o.will.topic)
+    } catch (e) {
+      throw invalid(`the will topic is invalid: ${(e as Error).message}`)
+    }
+    if (o.will.qos !== undefined && o.will.qos !== 0 && o.will.qos !== 1 && o.will.qos !== 2) throw invalid('will.qos must be 0, 1 or 2.')
+  }
+}
+
+/** Resolves `mqttOverWs` options into connection settings. */
 export const resolveMqttOverWs: ProviderResolver = options => {
-  const o = options as { url: string; username?: string; password?: string; clientId?: string; protocolVersion: 4 | 5; keepalive: number; clean: boolean; connectTimeout: number; will?: { payload: Uint8Array } & Record<string, unknown>; properties?: Record<string, unknown> }
+  const o = options as unknown as Options
+  check(o)
   const clientId = o.clientId ?? randomClientId()
   return {
     // Without a fixed client id, same-config tabs share one connection with one random id.
