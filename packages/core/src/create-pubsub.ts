@@ -186,17 +186,18 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
   }
 
   async function sendPublish(p: PendingPublish): Promise<void> {
+    let gen = -1
     try {
       await ready
       if (p.generation === generation) return // already sent to this hub
-      const gen = (p.generation = generation)
+      gen = p.generation = generation
       const result = await current().api.publish(sessionId, p.topics, p.payload, p.options)
       if (gen !== generation) return // the hub died meanwhile; restart() sends it again
       pending.delete(p)
       if (result.ok) p.resolve()
       else p.reject(PubSubError.from(result.error))
     } catch (error) {
-      if (p.generation !== generation) return
+      if (gen !== -1 && gen !== generation) return
       pending.delete(p)
       p.reject(toPubSubError(error, 'WORKER_FAILED'))
     }
