@@ -10,7 +10,12 @@ export interface Subscription {
   readonly closed: boolean
 }
 
-const symbolObservable: symbol = (typeof Symbol === 'function' && (Symbol as { observable?: symbol }).observable) || ('@@observable' as unknown as symbol)
+declare global {
+  // The interop symbol RxJS and others look for; declared exactly as RxJS declares it.
+  interface SymbolConstructor {
+    readonly observable: symbol
+  }
+}
 
 /**
  * A minimal cold Observable: each `subscribe` runs the producer, `unsubscribe` runs its teardown.
@@ -57,7 +62,8 @@ export class Observable<T> {
     }
   }
 
-  [symbolObservable](): this {
+  /** RxJS interop: `from(observable)`. Where no library defines Symbol.observable, `@@observable` below serves. */
+  [Symbol.observable](): this {
     return this
   }
 

@@ -55,7 +55,7 @@ export class Connection {
   messagesIn = 0
 
   constructor(
-    readonly provider: ResolvedProvider,
+    public provider: ResolvedProvider,
     private readonly options: ConnectionOptions,
   ) {
     this.queue = new OfflineQueue(options.offline?.maxSize ?? 1000)
@@ -173,6 +173,20 @@ export class Connection {
     const attempt = this.state.attempt + 1
     this.setState('reconnecting', attempt)
     this.reconnectTimer = setTimeout(() => void this.connectAttempt(), backoffDelay(attempt, this.options.reconnect))
+  }
+
+  /**
+   * A tab opens this identity with fresh settings (a corrected password) while the login stands
+   * refused: try again with them instead of leaving every tab on the refusal.
+   */
+  retryWith(provider: ResolvedProvider): boolean {
+    if (this.state.status !== 'offline' || !this.authRefused || this.closing) return false
+    this.provider.dispose?.()
+    this.provider = provider
+    this.authRefused = false
+    this.state = { status: this.state.status, attempt: 0 }
+    void this.connectAttempt()
+    return true
   }
 
   /** Ends the connection for good: queued publishes reject with CLOSED. */

@@ -55,8 +55,9 @@ export class Hub implements HubApi {
       const context = this.providerContext(session)
       const provider = await resolveProvider(request.provider, context)
       let connection = this.connections.get(provider.key)
-      if (connection) provider.dispose?.()
-      else {
+      if (connection) {
+        if (!connection.retryWith(provider)) provider.dispose?.()
+      } else {
         connection = new Connection(provider, {
           reconnect: request.reconnect,
           offline: request.offline,

@@ -152,9 +152,10 @@ describe.each(['aedes', 'mosquitto'] as const)('refused credentials on %s', kind
   afterAll(() => broker.close())
 
   it('stop retrying and show an error state, not a reconnect storm', async () => {
+    const hub = createHub()
     const client = createPubSub({
       provider: mqttOverWs({ url: broker.wsUrl, username: 'alice', password: 'wrong-secret-123' }),
-      hub: createHub(),
+      hub,
       reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
     })
     await waitState(client, 'offline')
@@ -166,6 +167,11 @@ describe.each(['aedes', 'mosquitto'] as const)('refused credentials on %s', kind
     expect(client.connectionState.get().status).toBe('offline')
     expect(client.connectionState.get().attempt).toBe(0)
     expect(await codeOf(client.publish('a', 'x', { qos: 1 }))).toMatch(/BAD_CREDENTIALS|NOT_AUTHORIZED/)
+    // A tab that opens the same identity with the right password brings the connection back.
+    const fixed = createPubSub({ provider: mqttOverWs({ url: broker.wsUrl, username: 'alice', password: 'right' }), hub })
+    await waitState(fixed, 'connected')
+    await waitState(client, 'connected')
+    await fixed.close()
     await client.close()
   })
 

@@ -1,0 +1,2 @@
+// The app-owned worker file: one line, as the README tells apps to write it.
+import '@tabmq/core/worker'
