@@ -107,8 +107,8 @@ export interface ConnectionStats {
   tabs: number
   /** Filters observers asked for, with how many observers hold each. */
   filters: Array<{ filter: string; refs: number; qos: QoS }>
-  /** Filters actually SUBSCRIBEd at the broker (overlaps folded). */
-  brokerFilters: Array<{ filter: string; qos: QoS; state: 'pending' | 'active' }>
+  /** Filters actually SUBSCRIBEd at the broker (overlaps folded); `leaving` ones are unsubscribed after a short linger. */
+  brokerFilters: Array<{ filter: string; qos: QoS; state: 'pending' | 'active' | 'leaving' }>
   retainedCached: number
   messagesIn: number
   messagesOut: number

@@ -63,7 +63,7 @@ export async function waitActive(client: PubSub, filter: string): Promise<void> 
     const stats = await client.getStats()
     if (stats.connections.some(c => c.brokerFilters.some(b => b.state === 'active') && c.filters.some(f => f.filter === filter))) {
       const c = stats.connections.find(c => c.filters.some(f => f.filter === filter))!
-      if (c.brokerFilters.every(b => b.state === 'active')) return
+      if (c.brokerFilters.every(b => b.state !== 'pending')) return
     }
     if (Date.now() > until) throw new Error(`subscription ${filter} never became active: ${JSON.stringify(stats)}`)
     await sleep(10)

@@ -15,12 +15,20 @@ import type { Observer, Session } from './session.js'
 /** How long after a SUBACK retained messages (MQTT 3.1.1) still count as the answer to it. */
 const RETAINED_WINDOW_MS = 1000
 
+/**
+ * How long a filter nobody wants stays subscribed: an unsubscribe followed at once by a subscribe
+ * (React StrictMode, a route change, a page reload) must not cost the broker UNSUBSCRIBE + SUBSCRIBE.
+ */
+const UNSUBSCRIBE_LINGER_MS = 250
+
 interface BrokerSub {
   qos: QoS
   /** unsent: waits for a connection; pending: SUBSCRIBE sent; active: SUBACK granted. */
   state: 'unsent' | 'pending' | 'active'
   /** MQTT 5 subscription identifier, to route each copy the broker sends exactly once. */
   id: number
+  /** Set while the filter lingers before its UNSUBSCRIBE. */
+  leaving?: ReturnType<typeof setTimeout> | undefined
 }
 
 export interface ConnectionOptions {
@@ -194,6 +202,7 @@ export class Connection {
     if (this.closing) return
     this.closing = true
     clearTimeout(this.reconnectTimer)
+    for (const sub of this.broker.values()) clearTimeout(sub.leaving)
     this.queue.rejectAll(new PubSubError('CLOSED', 'The connection was closed before the publish was sent.'))
     this.provider.dispose?.()
     this.setState('closed')
@@ -231,23 +240,33 @@ export class Connection {
     // Subscribe before unsubscribing, so a filter handed from a covering one to itself has no gap.
     for (const [filter, qos] of desired) {
       const sub = this.broker.get(filter)
-      if (!sub || sub.qos < qos) {
+      if (sub?.leaving && sub.qos >= qos) {
+        clearTimeout(sub.leaving)
+        sub.leaving = undefined
+      } else if (!sub || sub.qos < qos) {
+        if (sub?.leaving) clearTimeout(sub.leaving)
         this.broker.set(filter, { qos, state: 'unsent', id: this.nextSubId++ })
         this.sendSubscribe(filter)
       }
     }
-    for (const filter of [...this.broker.keys()]) {
-      if (desired.has(filter)) continue
-      this.broker.delete(filter)
-      if (this.client?.connected) this.client.unsubscribe(filter)
+    for (const [filter, sub] of this.broker) {
+      if (desired.has(filter) || sub.leaving) continue
+      sub.leaving = setTimeout(() => this.unsubscribeNow(filter, sub), UNSUBSCRIBE_LINGER_MS)
     }
     this.serving = new Map()
+    const staying = [...this.broker].filter(([, sub]) => !sub.leaving).map(([f]) => f)
     for (const filter of wanted.keys()) {
-      const s = servingFilter(filter, this.broker.keys())
+      const s = servingFilter(filter, staying)
       if (s !== undefined) this.serving.set(filter, s)
     }
-    if (this.broker.size < desired.size || wanted.size === 0) this.cache.prune(topic => [...this.broker.keys()].some(f => matchTopic(f, topic)))
     for (const observer of newcomers) this.serveRetained(observer)
+  }
+
+  private unsubscribeNow(filter: string, sub: BrokerSub): void {
+    if (this.broker.get(filter) !== sub) return
+    this.broker.delete(filter)
+    if (this.client?.connected) this.client.unsubscribe(filter)
+    this.cache.prune(topic => [...this.broker.keys()].some(f => matchTopic(f, topic)))
   }
 
   /** A newcomer to a filter the broker already serves gets the retained messages it would have got. */
@@ -343,7 +362,11 @@ export class Connection {
       // The broker will resend retained messages: let every observer take them, as a lone client would.
       for (const f of this.observers.filters()) for (const o of this.observers.values(f) ?? []) o.awaitingRetained = true
     }
-    for (const [filter, sub] of this.broker) if (!sessionPresent || sub.state === 'unsent') this.sendSubscribe(filter)
+    for (const [filter, sub] of this.broker) {
+      if (sub.leaving) {
+        if (!sessionPresent) (clearTimeout(sub.leaving), this.broker.delete(filter)) // gone with the session anyway
+      } else if (!sessionPresent || sub.state === 'unsent') this.sendSubscribe(filter)
+    }
   }
 
   // --- deliveries ---------------------------------------------------------------------------
@@ -432,7 +455,7 @@ export class Connection {
       status: this.state.status,
       tabs: this.sessions.size,
       filters,
-      brokerFilters: [...this.broker].map(([filter, s]) => ({ filter, qos: s.qos, state: s.state === 'active' ? 'active' : 'pending' })),
+      brokerFilters: [...this.broker].map(([filter, s]) => ({ filter, qos: s.qos, state: s.leaving ? 'leaving' : s.state === 'active' ? 'active' : 'pending' })),
       retainedCached: this.cache.size,
       messagesIn: this.messagesIn,
       messagesOut,

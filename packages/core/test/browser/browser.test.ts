@@ -95,10 +95,12 @@ async function subscribeActive(page: Page, filters: string | string[], qos = 0):
   return id
 }
 
-const received = (page: Page, topicPrefix = ''): Promise<Received[]> => page.evaluate(p => window.received.filter(m => m.topic.startsWith(p)), topicPrefix)
+/** What the page received on `topic`, or under it when it ends with a slash. */
+const received = (page: Page, topic: string): Promise<Received[]> =>
+  page.evaluate(t => window.received.filter(m => m.topic === t || (t.endsWith('/') && m.topic.startsWith(t))), topic)
 
-async function waitReceived(page: Page, topicPrefix: string, count: number, timeoutMs = 5000): Promise<Received[]> {
-  return until(() => received(page, topicPrefix), r => r.length >= count, `${count} message(s) on ${topicPrefix}* in ${page.url()}`, timeoutMs)
+async function waitReceived(page: Page, topic: string, count: number, timeoutMs = 5000): Promise<Received[]> {
+  return until(() => received(page, topic), r => r.length >= count, `${count} message(s) on ${topic} in ${page.url()}`, timeoutMs)
 }
 
 const stats = (page: Page): Promise<HubStats> => page.evaluate(() => window.tabmq.stats())

@@ -84,15 +84,15 @@ export interface BuiltApp {
  * app's node_modules (a symlink to this package, as pnpm makes it), resolved through its default
  * export condition (dist), with no tabmq-specific Vite configuration.
  */
-export async function buildApp(): Promise<BuiltApp> {
+export async function buildApp(core = coreDir): Promise<BuiltApp> {
   const tmp = mkdtempSync(join(tmpdir(), 'tabmq-browser-'))
   const root = join(tmp, 'app')
   cpSync(join(here, 'app'), root, { recursive: true })
   mkdirSync(join(root, 'node_modules', '@tabmq'), { recursive: true })
-  symlinkSync(coreDir, join(root, 'node_modules', '@tabmq', 'core'), 'dir')
+  symlinkSync(core, join(root, 'node_modules', '@tabmq', 'core'), 'dir')
   // The prebuilt worker, copied into the app's public folder as an app would.
   mkdirSync(join(root, 'public'))
-  copyFileSync(join(coreDir, 'dist', 'tabmq.worker.js'), join(root, 'public', 'tabmq.worker.js'))
+  copyFileSync(join(core, 'dist', 'tabmq.worker.js'), join(root, 'public', 'tabmq.worker.js'))
   const outDir = join(tmp, 'dist')
   const { build } = await import('vite')
   await build({

@@ -57,6 +57,29 @@ describe.each(matrix)('%s, protocol %i', (kind, version) => {
     await Promise.all(clients.map(c => c.close()))
   })
 
+  it('an unsubscribe followed at once by a subscribe (StrictMode, reloads) costs the broker nothing', async () => {
+    const { clients } = tabs(broker, version, 1)
+    const a = clients[0]!
+    // StrictMode's double mount: subscribe, unsubscribe, subscribe in one tick.
+    a.subscribe('linger/#').subscribe(new Collector().observer).unsubscribe()
+    const first = a.subscribe('linger/#').subscribe(new Collector().observer)
+    await waitActive(a, 'linger/#')
+    expect(broker.subscribeCount('linger/#')).toBe(1)
+    // Later, a quick unsubscribe/subscribe of an active filter: no UNSUBSCRIBE reaches the broker. On
+    // MQTT 3.1.1 the newcomer's retained messages cost one repeated SUBSCRIBE (no new subscription).
+    first.unsubscribe()
+    const again = new Collector()
+    a.subscribe('linger/#').subscribe(again.observer)
+    await sleep(400)
+    expect(broker.subscribeCount('linger/#')).toBe(version === 5 ? 1 : 2)
+    expect(broker.subscriptions().filter(s => s.filter === 'linger/#')).toHaveLength(1)
+    const device = await outsider(broker)
+    await device.publishAsync('linger/x', '1', { qos: 1 })
+    await again.waitFor(c => c.messages.length === 1, 'the message after the quick resubscribe')
+    device.end(true)
+    await a.close()
+  })
+
   it('a tab that closes takes its subscriptions with it; the others keep theirs', async () => {
     const { clients } = tabs(broker, version, 2)
     const [a, b] = clients as [typeof clients[0], typeof clients[0]]
