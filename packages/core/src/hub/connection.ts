@@ -183,6 +183,13 @@ export class Connection {
     this.reconnectTimer = setTimeout(() => void this.connectAttempt(), backoffDelay(attempt, this.options.reconnect))
   }
 
+  /** The network came back (the browser's `online` event): skip the rest of the backoff. */
+  kick(): void {
+    if (!this.reconnectTimer || this.closing) return
+    clearTimeout(this.reconnectTimer)
+    void this.connectAttempt()
+  }
+
   /**
    * A tab opens this identity with fresh settings (a corrected password) while the login stands
    * refused: try again with them instead of leaving every tab on the refusal.

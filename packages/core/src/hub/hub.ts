@@ -43,7 +43,13 @@ export class Hub implements HubApi {
   private readonly connections = new Map<string, Connection>()
   private readonly sessionConnection = new Map<Session, Connection>()
 
-  constructor(private readonly options: HubOptions = {}) {}
+  constructor(private readonly options: HubOptions = {}) {
+    // In a browser worker: when the network returns, reconnect now rather than at the end of a backoff.
+    const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void; navigator?: unknown }
+    if (typeof target.addEventListener === 'function' && target.navigator) {
+      target.addEventListener('online', () => this.connections.forEach(c => c.kick()))
+    }
+  }
 
   async open(request: OpenRequest, target: DeliveryTarget, functions?: ProviderFunctions): Promise<Result<OpenResult>> {
     try {

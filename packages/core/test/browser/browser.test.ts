@@ -19,7 +19,7 @@ let browser: Browser | undefined
 beforeAll(async () => {
   assertChromium()
   ensureCoreBuilt()
-  app = await buildApp()
+  app = await buildApp(process.env.XCORE)
   server = await serveStatic(app.outDir)
   browser = await launchChromium()
 }, 240_000)
