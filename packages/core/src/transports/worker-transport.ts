@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink'
+import { PubSubError } from '../errors.js'
 import type { DeliveryTarget, HubApi, ProviderFunctions, TabEvent } from '../protocol.js'
 import type { Transport } from './transport.js'
 
@@ -12,8 +13,13 @@ export function workerTransport(worker: SharedWorker | Worker): Transport {
   // Held strongly for the transport's life: a collected proxy releases the port.
   const remote = Comlink.wrap<HubApi>(endpoint)
   const ports: MessagePort[] = []
+  // A worker script that fails to load or run fires `error` and never answers: say so at once.
+  const failed = new Promise<never>((_, reject) =>
+    worker.addEventListener('error', () => reject(new PubSubError('WORKER_FAILED', 'The tabmq worker failed to load: check that its file is served from this origin (see the README, "The worker").')), { once: true }),
+  )
+  failed.catch(() => {})
   const api: HubApi = {
-    open: (request, target, functions) => remote.open(request, Comlink.transfer(target, [target as unknown as MessagePort]), functions as never),
+    open: (request, target, functions) => Promise.race([failed, remote.open(request, Comlink.transfer(target, [target as unknown as MessagePort]), functions as never)]),
     subscribe: (...a) => remote.subscribe(...a),
     unsubscribe: (...a) => remote.unsubscribe(...a),
     publish: (sessionId, topics, payload, options) => remote.publish(sessionId, topics, payload, options),
