@@ -19,7 +19,7 @@ let browser: Browser | undefined
 beforeAll(async () => {
   assertChromium()
   ensureCoreBuilt()
-  app = await buildApp(process.env.XCORE)
+  app = await buildApp()
   server = await serveStatic(app.outDir)
   browser = await launchChromium()
 }, 240_000)
