@@ -5,6 +5,7 @@ import type { HubStats, PublishOptions, QoS } from '../types.js'
 import { Connection } from './connection.js'
 import type { ProviderContext } from './provider.js'
 import { resolveProvider } from './provider-registry.js'
+import { withTimeout } from '../with-timeout.js'
 import { Session } from './session.js'
 
 /** How long the hub waits for a tab to run a function for it (credentials) before trying another. */
@@ -151,7 +152,7 @@ export class Hub implements HubApi {
           if (!this.sessions.has(session.id) && session !== opener) continue
           try {
             const fn = session.functions![name] as (...a: unknown[]) => Promise<T>
-            return await withTimeout(Promise.resolve(fn(...args)), TAB_CALL_TIMEOUT_MS, name)
+            return await withTimeout(Promise.resolve(fn(...args)), TAB_CALL_TIMEOUT_MS, `The tab function "${name}"`)
           } catch (error) {
             lastError = error
           }
@@ -160,16 +161,6 @@ export class Hub implements HubApi {
       },
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new PubSubError('TIMEOUT', `"${what}" did not answer within ${ms} ms.`)), ms)
-    promise.then(
-      v => (clearTimeout(timer), resolve(v)),
-      e => (clearTimeout(timer), reject(e)),
-    )
-  })
 }
 
 /**

@@ -1,4 +1,4 @@
-import { PubSubError } from '../errors.js'
+import { PubSubError } from './errors.js'
 
 /**
  * Rejects with TIMEOUT if `promise` has not settled within `ms`: a dead worker never answers.
