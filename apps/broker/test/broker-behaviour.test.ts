@@ -104,7 +104,7 @@ describe.each(brokerKinds())('%s, MQTT 3.1.1', (kind) => {
   })
 })
 
-describe.runIf(brokerKinds().includes('mosquitto'))('mosquitto, MQTT 5', () => {
+describe('mosquitto, MQTT 5', () => {
   let broker: TestBroker
   let pub: MqttClient
   beforeAll(async () => {

@@ -17,7 +17,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe.runIf(brokerKinds().includes('mosquitto'))('mosquitto child process', () => {
+describe('mosquitto child process', () => {
   it('dies when the test process is SIGKILLed', async () => {
     const parent = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'scripts/orphan-mosquitto.ts')], {
       cwd: path.join(here, '..'),

@@ -19,12 +19,11 @@ export { startMosquitto, isMosquittoInstalled, findMosquitto } from './mosquitto
 export type { BrokerKind, BrokerSubscription, TestBroker, TestBrokerOptions } from './types'
 
 /**
- * The broker kinds to run tests against: `['aedes', 'mosquitto']`. Set
- * TABMQ_SKIP_MOSQUITTO=1 to leave Mosquitto out; it is never silently
- * dropped when missing (startMosquitto then says how to install it).
+ * The broker kinds every test runs against: `['aedes', 'mosquitto']`. Mosquitto is never dropped
+ * silently: when it is missing, startMosquitto says how to install it.
  */
 export function brokerKinds(): BrokerKind[] {
-  return process.env.TABMQ_SKIP_MOSQUITTO === '1' ? ['aedes'] : ['aedes', 'mosquitto']
+  return ['aedes', 'mosquitto']
 }
 
 /** Starts a test broker of the given kind. */
