@@ -18,8 +18,11 @@ let browser: Browser | undefined
 
 beforeAll(async () => {
   assertChromium()
-  ensureCoreBuilt()
-  app = await buildApp()
+  // TABMQ_BROWSER_CORE: a copy of this package (its package.json, dist and node_modules) to build
+  // the app against instead, to try a change to dist without touching src.
+  const core = process.env.TABMQ_BROWSER_CORE
+  if (!core) ensureCoreBuilt()
+  app = await buildApp(core)
   server = await serveStatic(app.outDir)
   browser = await launchChromium()
 }, 240_000)
@@ -113,7 +116,8 @@ async function crash(page: Page): Promise<void> {
   await crashed
 }
 
-describe.each(brokerKinds())('in Chromium against %s', kind => {
+// Bounded waits inside each test say what they waited for; the test timeout is the last resort.
+describe.each(brokerKinds())('in Chromium against %s', { timeout: 40_000 }, kind => {
   let broker: TestBroker
   let device: MqttClient
 
