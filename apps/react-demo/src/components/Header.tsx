@@ -1,0 +1,53 @@
+import { useConnectionState } from '@tabmq/react'
+import { BROKER_URL } from '../pubsub'
+import { useHubStats } from '../useHubStats'
+
+const LABELS: Record<string, string> = {
+  idle: 'Idle',
+  connecting: 'Connecting',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting',
+  offline: 'Offline',
+  closed: 'Closed',
+}
+
+export function Header() {
+  const { status, error, attempt } = useConnectionState()
+  const stats = useHubStats(1000)
+  return (
+    <header className="header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <div>
+          <h1>tabmq</h1>
+          <p className="muted">Live IoT dashboard · React</p>
+        </div>
+      </div>
+      <dl className="header-stats">
+        <div className="stat">
+          <dt>Connection</dt>
+          <dd>
+            <span className={`badge badge-${status}`} data-testid="connection-state" data-status={status} title={BROKER_URL}>
+              {status}
+            </span>
+            <span className="sr-only">{LABELS[status]}</span>
+          </dd>
+        </div>
+        <div className="stat">
+          <dt>Tabs sharing</dt>
+          <dd data-testid="tab-count">{stats?.tabs ?? '–'}</dd>
+        </div>
+        <div className="stat">
+          <dt>Broker connections</dt>
+          <dd data-testid="connection-count">{stats?.connections.length ?? '–'}</dd>
+        </div>
+      </dl>
+      {error && status !== 'connected' && (
+        <p className="banner" role="status" data-testid="connection-error">
+          {error.message}
+          {attempt > 0 && <span className="muted"> · attempt {attempt}</span>}
+        </p>
+      )}
+    </header>
+  )
+}

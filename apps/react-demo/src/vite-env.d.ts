@@ -1,0 +1,6 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  readonly VITE_BROKER_URL?: string
+  readonly VITE_DEVICE_ID?: string
+}
