@@ -47,7 +47,7 @@ export async function startEmulatorServer(o: EmulatorServerOptions): Promise<Emu
     s.once('close', () => sockets.delete(s))
   })
   server.on('upgrade', (req, socket: net.Socket, head) => {
-    const verdict = o.verify ? o.verify(req) : ({ accept: true } as const)
+    const verdict: UpgradeVerdict = o.verify ? o.verify(req) : { accept: true }
     if (!verdict.accept) {
       const body = `${verdict.reason}\n`
       socket.end(`HTTP/1.1 ${verdict.status} ${http.STATUS_CODES[verdict.status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)

@@ -1,0 +1,28 @@
+import { PubSubError } from '../errors.js'
+import type { ProviderConfig, ProviderFunctions } from '../protocol.js'
+
+/**
+ * What every cloud factory does in the tab: check that the required options are there (the hub
+ * checks everything else, keeping what a tab loads small) and move functions into `functions`.
+ */
+export function providerConfig(
+  name: string,
+  kind: string,
+  options: object,
+  required: Record<string, string>,
+  functionNames: string[] = [],
+): ProviderConfig {
+  if (!options || typeof options !== 'object') throw new PubSubError('INVALID_OPTIONS', `${name} needs an options object.`)
+  const plain: Record<string, unknown> = {}
+  const functions: ProviderFunctions = {}
+  for (const [key, value] of Object.entries(options)) {
+    if (typeof value === 'function' && functionNames.includes(key)) {
+      functions[key] = value as ProviderFunctions[string]
+      plain[key] = 'function'
+    } else if (value !== undefined) plain[key] = value
+  }
+  for (const [key, hint] of Object.entries(required)) {
+    if (plain[key] === undefined || plain[key] === '') throw new PubSubError('INVALID_OPTIONS', `${name}: ${key} is missing: ${hint}`)
+  }
+  return Object.keys(functions).length ? { kind, options: plain, functions } : { kind, options: plain }
+}
