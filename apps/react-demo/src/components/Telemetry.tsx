@@ -34,7 +34,7 @@ export function Telemetry({ deviceId }: { deviceId: string }) {
       <div className="card-head">
         <h2 id="telemetry-title">Telemetry</h2>
         <span className={`badge badge-${device}`} data-testid="device-status" data-status={device}>
-          {deviceId} · {device}
+          <span className="id">{deviceId}</span> · {device}
         </span>
       </div>
       {telemetry.error && <p className="field-error">{telemetry.error.message}</p>}
