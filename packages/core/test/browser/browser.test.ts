@@ -2,6 +2,9 @@
  * @tabmq/core in real headless Chromium: a Vite-built app (core from dist, default worker), pages
  * driven through `window.tabmq`, against real aedes and Mosquitto brokers. What is about
  * connections and subscriptions is checked at the broker.
+ *
+ * Needs /usr/bin/chromium (or TABMQ_CHROMIUM): without it the suite fails, saying how to install it.
+ * Setup rebuilds dist when it is older than src. TABMQ_SKIP_MOSQUITTO=1 runs aedes only.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
