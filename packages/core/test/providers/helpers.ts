@@ -9,10 +9,16 @@ export { Collector, sleep, waitActive } from '../helpers'
 export function providerTabs(provider: ProviderConfig | (() => ProviderConfig), n: number) {
   const warnings: string[] = []
   const hub = createHub({ warn: m => void warnings.push(m) })
-  const make = () =>
-    createPubSub({ provider: typeof provider === 'function' ? provider() : provider, hub, reconnect: { initialDelayMs: 100, maxDelayMs: 400 }, publishTimeoutMs: 15_000 })
-  const clients: PubSub[] = Array.from({ length: n }, make)
-  return { hub, clients, warnings, add: () => (clients.push(make()), clients[clients.length - 1]!) }
+  const make = (p: ProviderConfig | (() => ProviderConfig) = provider) =>
+    createPubSub({ provider: typeof p === 'function' ? p() : p, hub, reconnect: { initialDelayMs: 100, maxDelayMs: 400 }, publishTimeoutMs: 15_000 })
+  const clients: PubSub[] = Array.from({ length: n }, () => make())
+  /** Opens one more tab on the same hub, with this provider config (default: the same). */
+  const add = (p?: ProviderConfig) => {
+    const c = make(p)
+    clients.push(c)
+    return c
+  }
+  return { hub, clients, warnings, add }
 }
 
 /** Waits until `client`'s connection state is `status`; returns the state. */

@@ -165,6 +165,7 @@ export const resolveAwsIot: ProviderResolver = async (options, context) => {
       checkTopic(filter, 'filter')
     },
     explainError(error: PubSubError): PubSubError {
+      // Node's ws reports the HTTP status of a refused upgrade; browsers hide it.
       const status = /server response: (\d{3})/i.exec(error.message)?.[1]
       if (status === '403' || status === '401') {
         refreshing?.invalidate()
@@ -174,11 +175,13 @@ export const resolveAwsIot: ProviderResolver = async (options, context) => {
           { details: { httpStatus: Number(status) } },
         )
       }
-      if (error.code === 'UNREACHABLE' && !/ENOTFOUND|ECONNREFUSED|EAI_AGAIN|getaddrinfo/.test(error.message)) {
-        // Browsers hide the HTTP status of a refused WebSocket: Amplify's "Socket closed" case.
+      if (error.code === 'UNREACHABLE' && !/ENOTFOUND|ECONNREFUSED|EAI_AGAIN|getaddrinfo|ETIMEDOUT/.test(error.message)) {
+        // Amplify's "Socket closed": AWS IoT closes the socket, with no MQTT answer, both for a refused
+        // signature and for a client its IoT policy does not allow. Fresh credentials may help.
+        refreshing?.invalidate()
         return new PubSubError(
           'UNREACHABLE',
-          `${error.message} If the endpoint is right, AWS IoT most likely refused the client: the IoT policy (or the Cognito identity pool's role) must allow iot:Connect for client id "${clientId}", and the credentials must be valid and current.`,
+          `AWS IoT closed the connection before MQTT was established ("Socket closed"). Most likely the IoT policy (or the Cognito identity pool's role) does not allow iot:Connect for client id "${clientId}"; otherwise the signature was refused: wrong or expired credentials, a region that does not match the endpoint, or a clock off by more than 5 minutes.`,
           { cause: error },
         )
       }
