@@ -2,7 +2,7 @@
  * What the demo's browser test needs: the built demo, a static server, Chromium. The app is built
  * as in production, consuming @tabmq/core and @tabmq/react through their dist (default condition).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -26,16 +26,26 @@ export async function launchChromium(): Promise<Browser> {
   })
 }
 
-/** The libraries' dist must exist: the demo consumes them as a published app would. */
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+/** The libraries' dist must exist (and should be current): the demo consumes them as a published app would. */
 export function assertLibrariesBuilt(): void {
   for (const [name, dir] of [
     ['@tabmq/core', 'packages/core'],
     ['@tabmq/react', 'packages/react'],
   ] as const) {
     const entry = join(repoRoot, dir, 'dist/index.js')
-    if (!existsSync(entry)) {
-      throw new Error(`${name} is not built (${dir}/dist/index.js is missing): run \`pnpm --filter ${name} build\` first (turbo's test task does it through ^build).`)
-    }
+    const build = `run \`pnpm --filter ${name} build\` first (turbo's test task does it through ^build)`
+    if (!existsSync(entry)) throw new Error(`${name} is not built (${dir}/dist/index.js is missing): ${build}.`)
+    // Stale is worth a word, not a failure: the test still says what the built packages do.
+    if (newestMtime(join(repoRoot, dir, 'src')) > statSync(entry).mtimeMs) console.warn(`${name}'s dist is older than its src: ${build} to test the current code.`)
   }
 }
 

@@ -14,7 +14,7 @@ export const pubsub = createPubSub({
   provider: mqttOverWs({ url: BROKER_URL }),
   // The app owns its worker file (src/tabmq.worker.ts, one line) so Vite bundles it from app code.
   worker: () =>
-    typeof SharedWorker === 'function'
+    typeof SharedWorker !== 'undefined'
       ? new SharedWorker(new URL('./tabmq.worker.ts', import.meta.url), { type: 'module', name: 'tabmq' })
       : // Android WebView and older Chrome on Android: a dedicated worker per tab.
         new Worker(new URL('./tabmq.worker.ts', import.meta.url), { type: 'module', name: 'tabmq' }),

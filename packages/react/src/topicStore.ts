@@ -1,4 +1,4 @@
-import { PubSubError, type Codec, type Message, type PubSub, type QoS, type Subscription } from '@tabmq/core'
+import { PubSubError, type Codec, type Message, type PubSub, type QoS, type Subscription, type SubscriptionStatus } from '@tabmq/core'
 
 /** Where a `useTopic` subscription stands. `closed`: the client was closed. */
 export type TopicStatus = 'idle' | 'pending' | 'active' | 'error' | 'closed'
@@ -83,8 +83,11 @@ export function createTopicStore<T>(client: PubSub, filters: string[], options: 
   }
   const open = () => {
     if (state.status !== 'pending') set({ status: 'pending', error: undefined })
+    const onStatus = (s: SubscriptionStatus) => {
+      if (s.status === 'active') set({ status: 'active' }) // errors arrive through `error` below
+    }
     subscription = client
-      .subscribe<T>(filters, { qos: options.qos, codec: options.codec, onStatus: s => void (s.status === 'active' && set({ status: 'active' })) })
+      .subscribe<T>(filters, { qos: options.qos, codec: options.codec, onStatus })
       .subscribe({
         next: message => {
           if (onMessage) return onMessage(message)
