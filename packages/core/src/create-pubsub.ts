@@ -74,12 +74,6 @@ function unwrap<T>(result: Result<T>): T {
   throw PubSubError.from(result.error)
 }
 
-function checkQos(qos: unknown): QoS {
-  if (qos === undefined) return 0
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw new PubSubError('INVALID_QOS', `QoS must be 0, 1 or 2, not ${String(qos)}.`)
-  return qos
-}
-
 function toList(topics: string | readonly string[]): string[] {
   return typeof topics === 'string' ? [topics] : Array.isArray(topics) ? [...topics] : [topics as unknown as string]
 }
@@ -224,7 +218,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
           if (filters.length === 0) throw new PubSubError('INVALID_FILTER', 'subscribe() needs at least one topic filter.')
           // Filters and topic names are validated by the hub, which must check them anyway: keeping
           // the rules out of the tab keeps what a tab loads small.
-          qos = checkQos(subscribeOptions.qos)
+          qos = subscribeOptions.qos ?? 0 // checked by the hub
         } catch (error) {
           observer.error(toPubSubError(error, 'INVALID_FILTER'))
           return () => {}
@@ -245,9 +239,8 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
       const promise = new Promise<void>((resolve, reject) => {
         const list = toList(topics)
         if (list.length === 0) throw new PubSubError('INVALID_TOPIC', 'publish() needs at least one topic.')
-        const qos = checkQos(publishOptions.qos)
         const bytes = encodePayload(payload)
-        p = { topics: list, payload: bytes, options: { ...publishOptions, qos }, generation: 0, resolve, reject }
+        p = { topics: list, payload: bytes, options: { ...publishOptions, qos: publishOptions.qos ?? 0 }, generation: 0, resolve, reject }
         pending.add(p)
         void sendPublish(p)
       })

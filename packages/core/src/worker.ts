@@ -25,6 +25,8 @@ const hub = createHub({ hubLock })
 
 const api: HubApi = {
   async open(request, target, functions) {
+    // Serve nobody before the hub lock is held: a tab that got it first would think the hub dead.
+    await lockHeld
     const result = await hub.open(request, target, functions)
     // The tab holds a lock named after its session: granted to us when the tab is gone, crash included.
     if (result.ok) whenLockFree(`tabmq:tab:${request.sessionId}`, () => void hub.close(request.sessionId))
@@ -40,8 +42,9 @@ const api: HubApi = {
 if ('onconnect' in self || typeof (self as { SharedWorkerGlobalScope?: unknown }).SharedWorkerGlobalScope !== 'undefined') {
   self.onconnect = (event: MessageEvent) => {
     const port = event.ports[0]
-    if (port) void lockHeld.then(() => Comlink.expose(api, port))
+    if (port) Comlink.expose(api, port)
   }
 } else {
-  void lockHeld.then(() => Comlink.expose(api, self as unknown as Comlink.Endpoint))
+  // Listen at once: a dedicated worker drops messages that arrive before a listener exists.
+  Comlink.expose(api, self as unknown as Comlink.Endpoint)
 }

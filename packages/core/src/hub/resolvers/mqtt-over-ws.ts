@@ -24,6 +24,13 @@ function invalid(message: string): PubSubError {
 
 /** Checks what the tab's factory left to the hub, so a tab never loads these rules. */
 function check(o: Options): void {
+  let url: URL | undefined
+  try {
+    url = new URL(o.url)
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) throw invalid(`the url must be a ws:// or wss:// URL, for example ws://127.0.0.1:8083/mqtt.`)
   if (o.protocolVersion !== 4 && o.protocolVersion !== 5) throw invalid(`protocolVersion must be 4 (MQTT 3.1.1) or 5, not ${String(o.protocolVersion)}.`)
   if (!Number.isInteger(o.keepalive) || o.keepalive < 0 || o.keepalive > 65535) throw invalid('keepalive is in seconds, 0 to 65535.')
   if (typeof o.connectTimeout !== 'number' || !(o.connectTimeout > 0)) throw invalid('connectTimeout is a positive number of milliseconds.')
@@ -43,7 +50,7 @@ function check(o: Options): void {
 
 /** Resolves `mqttOverWs` options into connection settings. */
 export const resolveMqttOverWs: ProviderResolver = options => {
-  const o = options as unknown as Options
+  const o = { protocolVersion: 4, keepalive: 60, clean: true, connectTimeout: 10_000, ...options } as Options
   check(o)
   const clientId = o.clientId ?? randomClientId()
   return {
