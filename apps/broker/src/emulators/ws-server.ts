@@ -83,7 +83,7 @@ export async function startEmulatorServer(o: EmulatorServerOptions): Promise<Emu
 /** Sends `payload` on `topic` to one client only (responses that share a filter across clients). */
 export function deliverTo(client: Client | undefined, topic: string, payload: string | Buffer, qos: 0 | 1 = 0): boolean {
   if (!client || client.closed) return false
-  client.publish({ cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos, retain: false, dup: false } as never)
+  client.publish({ cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos, retain: false, dup: false } as never, () => {})
   return true
 }
 
