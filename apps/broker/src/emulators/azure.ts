@@ -164,7 +164,7 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
       done(null, true)
     },
     authorizeSubscribe(_client, sub, done) {
-      done(null, sub.topic === '$dps/registrations/res/#' ? { ...sub, qos: Math.min(sub.qos, 1) as 0 | 1 } : null)
+      done(null, sub.topic === '$dps/registrations/res/#' ? sub : null)
     },
     authorizePublish(client, packet, done) {
       if (!client) return done(new Error('no client'))
@@ -257,8 +257,8 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
     authorizeSubscribe(client, sub, done) {
       const id = client.id
       const allowed = [`devices/${id}/messages/devicebound/#`, '$iothub/twin/res/#', '$iothub/twin/PATCH/properties/desired/#', '$iothub/methods/POST/#']
-      // QoS 2 subscriptions are granted QoS 1.
-      done(null, allowed.includes(sub.topic) ? { ...sub, qos: Math.min(sub.qos, 1) as 0 | 1 } : null)
+      // (IoT Hub grants QoS 1 to a QoS 2 request; aedes cannot lower a granted QoS, so that is not emulated.)
+      done(null, allowed.includes(sub.topic) ? sub : null)
     },
     authorizePublish(client, packet, done) {
       if (!client) return done(new Error('no client'))
