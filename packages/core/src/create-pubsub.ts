@@ -112,7 +112,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
   let closed = false
   let releaseTabLock: () => void = () => {}
   let stopWatchingHub: () => void = () => {}
-  let ready: Promise<void>
+  let ready: Promise<void> | undefined
   const current = (): Transport => {
     if (!transport) throw new PubSubError('WORKER_FAILED', 'The tabmq worker did not start.')
     return transport
@@ -153,8 +153,17 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
     await ready.catch(error => state.set({ status: 'offline', attempt: 0, error: toPubSubError(error, 'WORKER_FAILED') }))
   }
 
-  ready = start()
-  ready.catch(error => state.set({ status: 'offline', attempt: 0, error: toPubSubError(error, 'WORKER_FAILED') }))
+  /**
+   * Starts on first use (a subscribe, a publish, stats, or a state listener), not on creation:
+   * a client made during server rendering, or never used, opens no worker and no connection.
+   */
+  function started(): Promise<void> {
+    if (!ready) {
+      ready = start()
+      ready.catch(error => state.set({ status: 'offline', attempt: 0, error: toPubSubError(error, 'WORKER_FAILED') }))
+    }
+    return ready
+  }
 
   if (typeof addEventListener === 'function' && typeof window !== 'undefined') {
     // The fast path of tab death: a goodbye; the Web Lock catches crashes.
@@ -169,7 +178,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
 
   async function sendSubscribe(id: number, filters: string[], qos: QoS): Promise<void> {
     try {
-      await ready
+      await started()
       if (sentIn.get(id) === generation || !subs.has(id)) return
       sentIn.set(id, generation)
       const result = await withTimeout(current().api.subscribe(sessionId, id, filters, qos), timeoutMs, 'subscribe')
@@ -182,7 +191,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
   async function sendPublish(p: PendingPublish): Promise<void> {
     let gen = -1
     try {
-      await ready
+      await started()
       if (p.generation === generation) return // already sent to this hub
       gen = p.generation = generation
       const result = await current().api.publish(sessionId, p.topics, p.payload, p.options)
@@ -203,7 +212,13 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
     get transport() {
       return transport?.kind ?? 'inline'
     },
-    connectionState: state,
+    connectionState: {
+      get: state.get,
+      subscribe(listener) {
+        if (!closed) void started().catch(() => {})
+        return state.subscribe(listener)
+      },
+    },
 
     subscribe<T>(topics: string | readonly string[], subscribeOptions: ObserveOptions = {}): Observable<Message<T>> {
       return new Observable<Message<T>>(observer => {
@@ -228,7 +243,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
         return () => {
           sentIn.delete(id)
           if (!subs.remove(id) || closed) return
-          void ready.then(() => current().api.unsubscribe(sessionId, id)).catch(() => {})
+          void started().then(() => current().api.unsubscribe(sessionId, id)).catch(() => {})
         }
       })
     },
@@ -252,7 +267,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
 
     async getStats() {
       if (closed) throw closedError()
-      await ready
+      await started()
       return withTimeout(current().api.stats(), timeoutMs, 'getStats')
     },
 
@@ -264,8 +279,10 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
       pending.clear()
       subs.completeAll()
       try {
-        await ready
-        await withTimeout(current().api.close(sessionId), timeoutMs, 'close')
+        if (ready) {
+          await ready
+          await withTimeout(current().api.close(sessionId), timeoutMs, 'close')
+        }
       } catch {
         // Closing is best effort: the tab lock tells the hub anyway.
       }

@@ -1,7 +1,7 @@
 export { createPubSub } from './create-pubsub.js'
 export type { CreatePubSubOptions, ObserveOptions, PubSub } from './create-pubsub.js'
 export type { SubscriptionStatus } from './client/local-subscriptions.js'
-export { PubSubError } from './errors.js'
+export { PubSubError, toPubSubError } from './errors.js'
 export type { PubSubErrorCode, PubSubErrorData } from './errors.js'
 export { Observable } from './observable.js'
 export type { Observer, Subscription } from './observable.js'

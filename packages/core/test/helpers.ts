@@ -48,11 +48,17 @@ export async function outsider(broker: TestBroker, protocolVersion: 4 | 5 = 4): 
   return client
 }
 
+/** Watches the state as a UI would (a listener starts a client that is not started yet). */
 export async function waitState(client: PubSub, status: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (client.connectionState.get().status !== status) {
-    if (Date.now() > until) throw new Error(`Timed out waiting for state ${status}; it is ${JSON.stringify(client.connectionState.get())}`)
-    await sleep(10)
+  const stop = client.connectionState.subscribe(() => {})
+  try {
+    const until = Date.now() + timeoutMs
+    while (client.connectionState.get().status !== status) {
+      if (Date.now() > until) throw new Error(`Timed out waiting for state ${status}; it is ${JSON.stringify(client.connectionState.get())}`)
+      await sleep(10)
+    }
+  } finally {
+    stop()
   }
 }
 

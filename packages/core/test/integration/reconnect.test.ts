@@ -91,3 +91,26 @@ describe('reconnect', () => {
     }
   })
 })
+
+describe('lazy start', () => {
+  it('a client opens no connection until first used (server rendering, unused clients)', async () => {
+    const broker = await startBroker({ wsPort: 0, tcpPort: 0 })
+    try {
+      const hub = createHub()
+      const client = createPubSub({ provider: mqttOverWs({ url: broker.wsUrl }), hub })
+      await sleep(200)
+      expect(client.connectionState.get().status).toBe('idle')
+      expect((await hub.stats()).tabs).toBe(0)
+      expect(Object.keys((broker.aedes as unknown as { clients: object }).clients)).toHaveLength(0)
+      client.subscribe('lazy/#').subscribe(() => {})
+      await waitState(client, 'connected')
+      expect((await hub.stats()).tabs).toBe(1)
+      await client.close()
+      const unused = createPubSub({ provider: mqttOverWs({ url: broker.wsUrl }), hub })
+      await unused.close()
+      expect(unused.connectionState.get().status).toBe('closed')
+    } finally {
+      await broker.close()
+    }
+  })
+})
