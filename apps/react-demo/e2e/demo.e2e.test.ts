@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from '../../../packages/core/node_modules/playwright-core/index.js'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 // The dev broker's fixtures, by path: @tabmq/broker is not a dependency of this app (yet).
-import { startTestBroker, type TestBroker } from '../../broker/src/testing/index'
-import { startDevice, type Device } from '../../broker/src/index'
+import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
+import { startDevice, type Device } from '@tabmq/broker'
 import { createPubSub, type PubSub } from '@tabmq/core'
 import { mqttOverWs } from '@tabmq/core/providers'
 import { buildDemo, launchChromium, serveStatic } from './fixtures'

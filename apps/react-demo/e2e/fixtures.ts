@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 // playwright-core is a devDependency of @tabmq/core; this app borrows it until it has its own.
-import type { Browser } from '../../../packages/core/node_modules/playwright-core/index.js'
+import type { Browser } from 'playwright-core'
 
 export const appDir = fileURLToPath(new URL('..', import.meta.url))
 const repoRoot = resolve(appDir, '../..')
@@ -18,7 +18,7 @@ export const CHROMIUM = process.env.TABMQ_CHROMIUM ?? '/usr/bin/chromium'
 /** Fails with one clear line when Chromium is missing: this test never skips. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (the demo's browser test needs it).`)
-  const { chromium } = await import('../../../packages/core/node_modules/playwright-core/index.js')
+  const { chromium } = await import('playwright-core')
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

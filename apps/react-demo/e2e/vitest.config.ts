@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
 
-// A plain object, not defineConfig: vitest is not (yet) a devDependency of this app, so
-// 'vitest/config' does not resolve from here. See package.json's test script.
-export default {
+// The browser test of the built demo: real Chromium, a real broker, the demo as users get it.
+export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['e2e/**/*.e2e.test.ts'],
@@ -11,4 +11,4 @@ export default {
     hookTimeout: 120_000,
     fileParallelism: false,
   },
-}
+})
