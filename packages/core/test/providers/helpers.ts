@@ -23,22 +23,33 @@ export function providerTabs(provider: ProviderConfig | (() => ProviderConfig), 
 
 /** Waits until `client`'s connection state is `status`; returns the state. */
 export async function waitStatus(client: PubSub, status: string, timeoutMs = 8000) {
-  const until = Date.now() + timeoutMs
-  while (client.connectionState.get().status !== status) {
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${status}; state ${JSON.stringify(client.connectionState.get(), errorJson)}`)
-    await sleep(10)
+  // Watch as a UI would: a state listener starts a client that has not started yet.
+  const stop = client.connectionState.subscribe(() => {})
+  try {
+    const until = Date.now() + timeoutMs
+    while (client.connectionState.get().status !== status) {
+      if (Date.now() > until) throw new Error(`Timed out waiting for ${status}; state ${JSON.stringify(client.connectionState.get(), errorJson)}`)
+      await sleep(10)
+    }
+    return client.connectionState.get()
+  } finally {
+    stop()
   }
-  return client.connectionState.get()
 }
 
 /** Waits until the state carries an error, and returns it. */
 export async function waitError(client: PubSub, timeoutMs = 8000): Promise<PubSubError> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const e = client.connectionState.get().error
-    if (e) return e
-    if (Date.now() > until) throw new Error(`Timed out waiting for an error; state ${JSON.stringify(client.connectionState.get(), errorJson)}`)
-    await sleep(10)
+  const stop = client.connectionState.subscribe(() => {})
+  try {
+    const until = Date.now() + timeoutMs
+    for (;;) {
+      const e = client.connectionState.get().error
+      if (e) return e
+      if (Date.now() > until) throw new Error(`Timed out waiting for an error; state ${JSON.stringify(client.connectionState.get(), errorJson)}`)
+      await sleep(10)
+    }
+  } finally {
+    stop()
   }
 }
 
