@@ -9,8 +9,12 @@ export { Collector, sleep, waitActive } from '../helpers'
 export function providerTabs(provider: ProviderConfig | (() => ProviderConfig), n: number) {
   const warnings: string[] = []
   const hub = createHub({ warn: m => void warnings.push(m) })
-  const make = (p: ProviderConfig | (() => ProviderConfig) = provider) =>
-    createPubSub({ provider: typeof p === 'function' ? p() : p, hub, reconnect: { initialDelayMs: 100, maxDelayMs: 400 }, publishTimeoutMs: 15_000 })
+  const make = (p: ProviderConfig | (() => ProviderConfig) = provider) => {
+    const client = createPubSub({ provider: typeof p === 'function' ? p() : p, hub, reconnect: { initialDelayMs: 100, maxDelayMs: 400 }, publishTimeoutMs: 15_000 })
+    // A client starts on first use: watch its state, as an app showing it would.
+    client.connectionState.subscribe(() => {})
+    return client
+  }
   const clients: PubSub[] = Array.from({ length: n }, () => make())
   /** Opens one more tab on the same hub, with this provider config (default: the same). */
   const add = (p?: ProviderConfig) => {
