@@ -5,9 +5,12 @@
 import { startBroker } from './broker'
 import { startDevice, type Device } from './device'
 import { readSettings } from './env'
+import { emulationFromEnv, runEmulation } from './emulators/cli'
 
 async function main(): Promise<void> {
   const settings = readSettings()
+  const emulate = emulationFromEnv()
+  if (emulate) return runEmulation(emulate, settings)
   const broker = await startBroker(settings)
   const devices: Device[] = []
   let stopping = false

@@ -84,7 +84,7 @@ export async function startAwsIotEmulator(opts: AwsIotEmulatorOptions = {}): Pro
   const aedes = await Aedes.createBroker(hooks)
   const server = await startEmulatorServer({
     aedes,
-    envVar: 'TABMQ_AWS_PORT',
+    envVar: 'TABMQ_WS_PORT',
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     verify(req) {

@@ -26,6 +26,9 @@ export interface AzureEmulatorOptions {
   /** The first N registration requests are throttled with 429. Default 0. */
   throttle?: number
   host?: string
+  /** DPS and IoT Hub ports. Default 0: free ports. */
+  dpsPort?: number
+  hubPort?: number
 }
 
 /** A device-to-cloud message as the hub received it. */
@@ -299,8 +302,8 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
   const host = opts.host ? { host: opts.host } : {}
   const onlyIotHubPath = (req: { url?: string | undefined }) =>
     (req.url ?? '').split('?')[0] === '/$iothub/websocket' ? ({ accept: true } as const) : ({ accept: false, status: 404, reason: 'Azure IoT listens on /$iothub/websocket' } as const)
-  const dpsServer = await startEmulatorServer({ aedes: dps, envVar: 'TABMQ_AZURE_DPS_PORT', verify: onlyIotHubPath, ...host })
-  const hubServer = await startEmulatorServer({ aedes: hub, envVar: 'TABMQ_AZURE_HUB_PORT', verify: onlyIotHubPath, ...host })
+  const dpsServer = await startEmulatorServer({ aedes: dps, envVar: 'TABMQ_WS_PORT', verify: onlyIotHubPath, port: opts.dpsPort ?? 0, ...host })
+  const hubServer = await startEmulatorServer({ aedes: hub, envVar: 'TABMQ_TCP_PORT', verify: onlyIotHubPath, port: opts.hubPort ?? 0, ...host })
   hubHostName = hubServer.hostPort
 
   /** Sends to one device's connection if it subscribed to a matching filter. */

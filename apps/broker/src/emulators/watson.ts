@@ -247,7 +247,7 @@ export async function startWatsonEmulator(opts: WatsonEmulatorOptions = {}): Pro
   }
 
   const aedes = await Aedes.createBroker(hooks)
-  const server = await startEmulatorServer({ aedes, envVar: 'TABMQ_WATSON_PORT', ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) })
+  const server = await startEmulatorServer({ aedes, envVar: 'TABMQ_WS_PORT', ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) })
   clients = server.clients
   aedes.on('clientDisconnect', c => managed.delete(c.id))
 

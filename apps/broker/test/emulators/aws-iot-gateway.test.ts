@@ -95,3 +95,19 @@ describe('AWS IoT gateway emulator', () => {
     await quick.close()
   })
 })
+
+describe('TABMQ_EMULATE', () => {
+  it('reads the switch and refuses unknown platforms in one line', async () => {
+    const { emulationFromEnv } = await import('../../src/emulators/cli')
+    expect(emulationFromEnv({})).toBeUndefined()
+    expect(emulationFromEnv({ TABMQ_EMULATE: ' AWS ' })).toBe('aws')
+    expect(() => emulationFromEnv({ TABMQ_EMULATE: 'gcp' })).toThrow('TABMQ_EMULATE=gcp is not valid: expected one of aws, watson, azure')
+  })
+
+  it.each(['aws', 'watson', 'azure'] as const)('starts the %s emulator on the configured ports and says how to connect', async kind => {
+    const { startEmulation } = await import('../../src/emulators/cli')
+    const e = await startEmulation(kind, { host: '127.0.0.1', wsPort: 0, tcpPort: 0 })
+    expect(e.describe).toMatch(/protocol: 'ws'/)
+    await e.stop()
+  })
+})
