@@ -154,18 +154,24 @@ export class Connection {
     client.on('message', (topic, payload, packet) => this.route(topic, payload, packet))
     client.on('error', error => {
       const code = (error as { code?: unknown }).code
-      const mapped = typeof code === 'number' ? connackError(code, this.provider.protocolVersion) : transportError(error)
-      this.lastError = this.provider.explainError ? this.provider.explainError(mapped) : mapped
-      if (isAuthFailure(mapped) && !this.provider.retryAuthFailures) this.authRefused = true
+      this.recordError(typeof code === 'number' ? connackError(code, this.provider.protocolVersion) : transportError(error))
     })
     client.on('close', () => this.onClose())
+  }
+
+  /** Keeps a connection failure, in the provider's words where it has better ones. */
+  private recordError(error: PubSubError): void {
+    const explained = this.provider.explainError ? this.provider.explainError(error) : error
+    this.lastError = explained
+    if ((isAuthFailure(error) || isAuthFailure(explained)) && !this.provider.retryAuthFailures) this.authRefused = true
   }
 
   private onClose(): void {
     for (const sub of this.broker.values()) sub.state = 'unsent'
     if (this.closing) return
     if (!this.sawConnect && !this.lastError) {
-      this.lastError = new PubSubError('UNREACHABLE', 'The broker did not complete the connection (no CONNACK): check the URL, the path (often /mqtt) and that it speaks MQTT over WebSocket.')
+      // Also what a refused WebSocket upgrade looks like: mqtt.js drops the HTTP status.
+      this.recordError(new PubSubError('UNREACHABLE', 'The broker did not complete the connection (no CONNACK): check the URL, the path (often /mqtt) and that it speaks MQTT over WebSocket.'))
     }
     if (this.authRefused) {
       // Retrying a refused login only hammers the broker: stop and show it.

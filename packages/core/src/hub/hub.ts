@@ -59,7 +59,7 @@ export class Hub implements HubApi {
       }
       if (this.sessions.has(request.sessionId)) await this.close(request.sessionId)
       const session = new Session(request.sessionId, target, functions ?? request.provider.functions)
-      const context = this.providerContext(session)
+      const { context, bind } = this.providerContext(session)
       const provider = await resolveProvider(request.provider, context)
       let connection = this.connections.get(provider.key)
       if (connection) {
@@ -74,6 +74,7 @@ export class Hub implements HubApi {
         })
         this.connections.set(provider.key, connection)
       }
+      bind(connection)
       this.sessions.set(session.id, session)
       this.sessionConnection.set(session, connection)
       connection.attach(session)
@@ -139,27 +140,31 @@ export class Hub implements HubApi {
     return { session, connection }
   }
 
-  /** Provider callbacks run in a tab: the opener first, then any live tab of the same connection. */
-  private providerContext(opener: Session): ProviderContext {
-    return {
+  /**
+   * Provider callbacks run in a tab: the opener first, then every live tab of the connection the
+   * provider serves, so a credentials function still answers after the tab that gave it has closed.
+   */
+  private providerContext(opener: Session): { context: ProviderContext; bind(connection: Connection): void } {
+    let connection: Connection | undefined
+    const context: ProviderContext = {
       warn: message => (this.options.warn ?? console.warn)(`[tabmq] ${message}`),
       call: async <T>(name: string, ...args: unknown[]): Promise<T> => {
-        const connection = this.sessionConnection.get(opener)
+        const tabs = [opener, ...(connection?.sessions ?? [])]
         // Across a port `functions` is a Comlink proxy: any name looks present, a missing one rejects.
-        const candidates = [opener, ...(connection ? connection.sessions : [])].filter((s, i, a) => a.indexOf(s) === i && s.functions !== undefined)
-        let lastError: unknown = new PubSubError('PROVIDER_ERROR', `No live tab can provide "${name}": open the app again.`)
-        for (const session of candidates) {
-          if (!this.sessions.has(session.id) && session !== opener) continue
+        const live = tabs.filter((s, i) => tabs.indexOf(s) === i && s.functions !== undefined && this.sessions.get(s.id) === s)
+        let lastError: unknown = new PubSubError('PROVIDER_ERROR', `No open tab can provide "${name}": open the app again.`)
+        for (const session of live) {
           try {
             const fn = session.functions![name] as (...a: unknown[]) => Promise<T>
             return await withTimeout(Promise.resolve(fn(...args)), TAB_CALL_TIMEOUT_MS, `The tab function "${name}"`)
           } catch (error) {
-            lastError = error
+            lastError = error // a tab closing meanwhile, or the app's function failing there: try the next
           }
         }
         throw toPubSubError(lastError, 'PROVIDER_ERROR')
       },
     }
+    return { context, bind: c => void (connection ??= c) }
   }
 }
 

@@ -3,7 +3,6 @@ import type { PublishOptions } from '../../types.js'
 import type { ProviderResolver, ResolvedProvider } from '../provider.js'
 import { presignAwsIotUrl, type AwsCredentials } from './aws-sigv4.js'
 import { fingerprint } from './fingerprint.js'
-import { joinProviderCalls } from './provider-calls.js'
 import { randomClientId } from './random-client-id.js'
 import { RefreshingCredentials, toExpiration } from './refreshing-credentials.js'
 
@@ -126,10 +125,9 @@ export const resolveAwsIot: ProviderResolver = async (options, context) => {
   // Without a fixed client id, same-config tabs share one connection with one random id.
   const key = ['aws-iot', `${o.protocol}://${o.host}/mqtt`, o.clientId ?? '*', identity].join('|')
   const clientId = o.clientId ?? randomClientId()
-  const calls = joinProviderCalls(key, context)
   const refreshing =
     o.credentials === 'function'
-      ? new RefreshingCredentials<AwsCredentials>(() => calls.call('credentials'), normaliseFetched, m => context.warn(`awsIot: ${m}`))
+      ? new RefreshingCredentials<AwsCredentials>(() => context.call('credentials'), normaliseFetched, m => context.warn(`awsIot: ${m}`))
       : undefined
   const getCredentials = async (): Promise<AwsCredentials> => {
     if (refreshing) return refreshing.get()
@@ -139,8 +137,6 @@ export const resolveAwsIot: ProviderResolver = async (options, context) => {
     }
     return c
   }
-  let prepared = false
-
   const provider: ResolvedProvider = {
     key,
     clientId,
@@ -148,7 +144,6 @@ export const resolveAwsIot: ProviderResolver = async (options, context) => {
     // Refreshed credentials may fix a refusal; fixed ones cannot.
     retryAuthFailures: refreshing !== undefined,
     async prepare() {
-      prepared = true
       const credentials = await getCredentials()
       const url = await presignAwsIotUrl({ protocol: o.protocol, host: o.host, region: o.region, credentials, expiresIn: URL_EXPIRES_IN })
       return { url, options: { keepalive: o.keepalive, clean: o.clean, connectTimeout: o.connectTimeout } }
@@ -189,8 +184,6 @@ export const resolveAwsIot: ProviderResolver = async (options, context) => {
     },
     dispose() {
       refreshing?.dispose()
-      // Only the connection's own provider was prepared; the others were extra tabs joining it.
-      if (prepared) calls.release()
     },
   }
   return provider

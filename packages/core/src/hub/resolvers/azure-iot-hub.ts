@@ -2,7 +2,7 @@ import { PubSubError } from '../../errors.js'
 import type { PublishOptions } from '../../types.js'
 import type { ConnectTarget, ProviderResolver, ResolvedProvider } from '../provider.js'
 import { fromBase64, sasToken } from './azure-sas.js'
-import { joinProviderCalls, type ProviderCalls } from './provider-calls.js'
+import type { ProviderContext } from '../provider.js'
 import { RefreshingCredentials } from './refreshing-credentials.js'
 
 /** IoT Hub's MQTT API version: https://learn.microsoft.com/azure/iot/iot-mqtt-connect-to-iot-hub */
@@ -91,7 +91,7 @@ export function hubRules(deviceId: string): Pick<ResolvedProvider, 'checkPublish
 }
 
 /** How a device proves itself: its key (a token is made per connect attempt), or the app's token function. */
-export type HubAuth = { key: string } | { calls: ProviderCalls }
+export type HubAuth = { key: string } | { calls: Pick<ProviderContext, 'call'> }
 
 /** Reads `se` (expiry, seconds) from a SAS token, to know when to ask for the next. */
 function tokenExpiry(token: string): Date | undefined {
@@ -157,22 +157,19 @@ export const resolveAzureIotHub: ProviderResolver = (options, context) => {
   const deviceId = checkDeviceId('azureIotHub', fromString?.deviceId ?? options.deviceId)
   const key = ['azure-iot-hub', `${settings.protocol}://${hostName}/$iothub/websocket`, deviceId].join('|')
   const symmetricKey = fromString?.symmetricKey ?? options.symmetricKey
-  const calls = joinProviderCalls(key, context)
   let auth: HubAuth
-  if (options.sasToken === 'function') auth = { calls }
+  if (options.sasToken === 'function') auth = { calls: context }
   else if (typeof symmetricKey === 'string' && symmetricKey !== '') {
     fromBase64(symmetricKey, 'azureIotHub: symmetricKey')
     auth = { key: symmetricKey }
   } else throw invalid('azureIotHub', "symmetricKey is missing: give the device's key, a connectionString, or a sasToken function that gets tokens from your server.")
   const target = iotHubTarget(settings, auth, context.warn)
-  let prepared = false
   return {
     key,
     clientId: deviceId,
     protocolVersion: 4,
     retryAuthFailures: target.refreshing !== undefined,
     prepare() {
-      prepared = true
       return target.prepare(hostName, deviceId)
     },
     ...hubRules(deviceId),
@@ -185,7 +182,6 @@ export const resolveAzureIotHub: ProviderResolver = (options, context) => {
     },
     dispose() {
       target.refreshing?.dispose()
-      if (prepared) calls.release()
     },
   }
 }
