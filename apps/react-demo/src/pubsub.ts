@@ -1,8 +1,7 @@
 import { createPubSub } from '@tabmq/core'
-import { mqttOverWs } from '@tabmq/core/providers'
+import { demoProvider } from './provider'
 
-/** The dev broker of apps/broker (`pnpm dev` at the root starts it). */
-export const BROKER_URL: string = import.meta.env.VITE_BROKER_URL || 'ws://127.0.0.1:8083/mqtt'
+export { BROKER_URL, PROVIDER } from './provider'
 /** The simulated device whose telemetry and commands the dashboard shows. */
 export const DEVICE_ID: string = import.meta.env.VITE_DEVICE_ID || 'device-1'
 
@@ -11,7 +10,7 @@ export const DEVICE_ID: string = import.meta.env.VITE_DEVICE_ID || 'device-1'
  * SharedWorker named `tabmq`, so all of them share one broker connection.
  */
 export const pubsub = createPubSub({
-  provider: mqttOverWs({ url: BROKER_URL }),
+  provider: demoProvider(),
   // The app owns its worker file (src/tabmq.worker.ts, one line) so Vite bundles it from app code.
   worker: () =>
     typeof SharedWorker !== 'undefined'
