@@ -114,3 +114,30 @@ describe('lazy start', () => {
     }
   })
 })
+
+describe('will', () => {
+  it('the broker publishes the will when the shared connection dies', async () => {
+    const broker = await startBroker({ wsPort: 0, tcpPort: 0 })
+    try {
+      const watcher = mqtt.connect(broker.tcpUrl, { reconnectPeriod: 0 })
+      const wills: Array<{ topic: string; payload: string; retain: boolean }> = []
+      watcher.on('message', (topic, payload) => wills.push({ topic, payload: payload.toString(), retain: false }))
+      await watcher.subscribeAsync('wills/#')
+      const client = createPubSub({
+        provider: mqttOverWs({ url: broker.wsUrl, will: { topic: 'wills/dashboard', payload: { online: false }, qos: 1 } }),
+        hub: createHub(),
+        reconnect: { initialDelayMs: 5000 },
+      })
+      await waitState(client, 'connected')
+      const { clients } = broker.aedes as unknown as { clients: Record<string, { close(): void }> }
+      for (const [id, c] of Object.entries(clients)) if (id.startsWith('tabmq_')) c.close() // not the watcher
+      const until = Date.now() + 5000
+      while (wills.length === 0 && Date.now() < until) await sleep(20)
+      expect(wills).toEqual([{ topic: 'wills/dashboard', payload: '{"online":false}', retain: false }])
+      watcher.end(true)
+      await client.close()
+    } finally {
+      await broker.close()
+    }
+  })
+})
