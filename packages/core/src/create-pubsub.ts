@@ -169,7 +169,8 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
     // The fast path of tab death: a goodbye; the Web Lock catches crashes.
     addEventListener('pagehide', () => void transport?.api.close(sessionId).catch(() => {}))
     addEventListener('pageshow', e => {
-      if ((e as PageTransitionEvent).persisted && !closed) void restart()
+      // Back from the back/forward cache: pagehide said goodbye, so open a new session.
+      if ((e as PageTransitionEvent).persisted && ready && !closed) void restart()
     })
   }
 
@@ -177,14 +178,16 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
   const sentIn = new Map<number, number>()
 
   async function sendSubscribe(id: number, filters: string[], qos: QoS): Promise<void> {
+    let gen = -1
     try {
       await started()
       if (sentIn.get(id) === generation || !subs.has(id)) return
-      sentIn.set(id, generation)
+      sentIn.set(id, (gen = generation))
       const result = await withTimeout(current().api.subscribe(sessionId, id, filters, qos), timeoutMs, 'subscribe')
-      if (!result.ok) subs.status(id, { status: 'error', error: PubSubError.from(result.error) })
+      if (!result.ok && gen === generation) subs.status(id, { status: 'error', error: PubSubError.from(result.error) })
     } catch (error) {
-      subs.status(id, { status: 'error', error: toPubSubError(error, 'WORKER_FAILED') })
+      // A hub that died meanwhile never answers: restart() subscribes again on the new one.
+      if (gen === -1 || gen === generation) subs.status(id, { status: 'error', error: toPubSubError(error, 'WORKER_FAILED') })
     }
   }
 
