@@ -47,6 +47,8 @@ export class Connection {
   private readonly broker = new Map<string, BrokerSub>()
   /** Wanted filter → the broker filter serving it. */
   private serving = new Map<string, string>()
+  /** Wanted filter → every broker subscription that can deliver it (MQTT 5 copy routing). */
+  private relevant = new Map<string, BrokerSub[]>()
   private readonly refused = new Set<string>()
   private readonly cache = new RetainedCache()
   private readonly queue: OfflineQueue
@@ -266,19 +268,35 @@ export class Connection {
       if (desired.has(filter) || sub.leaving) continue
       sub.leaving = setTimeout(() => this.unsubscribeNow(filter, sub), UNSUBSCRIBE_LINGER_MS)
     }
-    this.serving = new Map()
-    const staying = [...this.broker].filter(([, sub]) => !sub.leaving).map(([f]) => f)
-    for (const filter of wanted.keys()) {
-      const s = servingFilter(filter, staying)
-      if (s !== undefined) this.serving.set(filter, s)
-    }
+    this.recomputeServing()
     for (const observer of newcomers) this.serveRetained(observer)
+  }
+
+  /**
+   * Which broker subscription serves each wanted filter: one the broker has granted if any (so
+   * a filter handed over to a new cover keeps its old one until the new one's SUBACK: no gap),
+   * then one still lingering, then one on its way.
+   */
+  private recomputeServing(): void {
+    const rank = (sub: BrokerSub) => (sub.state !== 'active' ? 2 : sub.leaving ? 1 : 0)
+    this.serving = new Map()
+    this.relevant = new Map()
+    for (const filter of this.observers.filters()) {
+      // Every broker subscription that can deliver this filter's messages (itself or a cover).
+      const all = [...this.broker].filter(([b]) => servingFilter(filter, [b]) !== undefined).map(([, sub]) => sub)
+      this.relevant.set(filter, all)
+      for (let r = 0; r <= 2 && !this.serving.has(filter); r++) {
+        const s = servingFilter(filter, [...this.broker].filter(([, sub]) => rank(sub) === r).map(([f]) => f))
+        if (s !== undefined) this.serving.set(filter, s)
+      }
+    }
   }
 
   private unsubscribeNow(filter: string, sub: BrokerSub): void {
     if (this.broker.get(filter) !== sub) return
     this.broker.delete(filter)
     if (this.client?.connected) this.client.unsubscribe(filter)
+    this.recomputeServing()
     this.cache.prune(topic => [...this.broker.keys()].some(f => matchTopic(f, topic)))
   }
 
@@ -309,10 +327,10 @@ export class Connection {
     if (!sub || !client?.connected) return
     sub.state = sub.state === 'active' ? 'active' : 'pending'
     const id = sub.id
-    // Observers already served by this filter had their retained messages: the broker's answer to
-    // this SUBSCRIBE is for the newcomers.
-    for (const [wanted, server] of this.serving) {
-      if (server !== filter) continue
+    // Observers this filter can deliver to that have had their SUBACK had their retained messages:
+    // the broker's answer to this SUBSCRIBE is for the newcomers.
+    for (const wanted of this.observers.filters()) {
+      if (servingFilter(wanted, [filter]) === undefined) continue
       for (const o of this.observers.values(wanted) ?? []) if (this.activeObservers.has(o)) o.awaitingRetained = false
     }
     const options = this.v5 ? { qos: sub.qos, rap: true, properties: { subscriptionIdentifier: id } } : { qos: sub.qos }
@@ -325,6 +343,7 @@ export class Connection {
       if (typeof code === 'number' && code >= 0x80) return this.refuse(filter, code)
       if (error) return // lost with the connection; resent on reconnect
       current.state = 'active'
+      this.recomputeServing()
       this.afterSuback(filter)
     })
   }
@@ -406,18 +425,25 @@ export class Connection {
   }
 
   /**
-   * A broker may send one copy per matching subscription. With MQTT 5 each copy names its
-   * subscriptions; an observer takes only the copy of its lowest-numbered serving subscription.
+   * A broker may send one copy per matching subscription (Mosquitto does on MQTT 5). Each copy
+   * names its subscriptions, and an observer takes the copy of one granted subscription only: the
+   * oldest, so a filter handed over to a new cover neither misses nor repeats messages; or, while
+   * it waits for its retained messages, the newest, whose SUBSCRIBE brings them.
    */
   private isCanonicalCopy(observer: Observer, topic: string, ids: number | number[]): boolean {
-    let min = Infinity
+    // Brokers may send a SUBSCRIBE's retained messages before its SUBACK: a subscription on its way
+    // counts, after the granted ones for an established observer.
+    let pick: BrokerSub | undefined
+    const better = (a: BrokerSub, b: BrokerSub) =>
+      observer.awaitingRetained ? a.id > b.id : a.state === 'active' && b.state !== 'active' ? true : a.state !== 'active' && b.state === 'active' ? false : a.id < b.id
     for (const filter of observer.filters) {
       if (!matchTopic(filter, topic)) continue
-      const server = this.serving.get(filter)
-      const id = server === undefined ? undefined : this.broker.get(server)?.id
-      if (id !== undefined && id < min) min = id
+      for (const sub of this.relevant.get(filter) ?? []) {
+        if (sub.state === 'unsent') continue
+        if (!pick || better(sub, pick)) pick = sub
+      }
     }
-    return Array.isArray(ids) ? ids.includes(min) : ids === min
+    return pick !== undefined && (Array.isArray(ids) ? ids.includes(pick.id) : ids === pick.id)
   }
 
   // --- publish ------------------------------------------------------------------------------

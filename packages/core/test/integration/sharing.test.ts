@@ -158,6 +158,43 @@ describe.each(matrix)('%s, protocol %i', (kind, version) => {
     await b.close()
   })
 
+  it('handing a filter over to a new cover loses nothing, repeats nothing, and replays retained to the newcomer only', async () => {
+    const device = await outsider(broker, version)
+    await device.publishAsync('ho/status', 'retained', { qos: 1, retain: true })
+    const { clients } = tabs(broker, version, 2)
+    const [a, b] = clients as [typeof clients[0], typeof clients[0]]
+    const narrow = new Collector()
+    a.subscribe('ho/+', { qos: 1 }).subscribe(narrow.observer)
+    await narrow.waitFor(c => c.messages.length === 1, 'the retained message for the first observer')
+    await waitActive(a, 'ho/+')
+    // A steady stream while a second tab subscribes to the cover `ho/#`.
+    const sent: string[] = []
+    const stream = (async () => {
+      for (let i = 0; i < 40; i++) {
+        sent.push(String(i))
+        await device.publishAsync('ho/live', String(i), { qos: 1 })
+        await sleep(10)
+      }
+    })()
+    await sleep(100)
+    const wide = new Collector()
+    b.subscribe('ho/#', { qos: 1 }).subscribe(wide.observer)
+    await stream
+    await sleep(500)
+    const live = (c: Collector) => c.messages.filter(m => m.topic === 'ho/live').map(m => m.data as number)
+    expect(live(narrow)).toEqual(sent.map(Number))
+    expect(narrow.messages.filter(m => m.topic === 'ho/status')).toHaveLength(1)
+    expect(wide.messages.filter(m => m.topic === 'ho/status')).toHaveLength(1)
+    const w = live(wide)
+    expect(new Set(w).size).toBe(w.length)
+    expect(w.at(-1)).toBe(39)
+    const stats = await a.getStats()
+    expect(stats.connections[0]!.brokerFilters.map(f => f.filter)).toEqual(['ho/#'])
+    await device.publishAsync('ho/status', '', { qos: 1, retain: true })
+    device.end(true)
+    await Promise.all(clients.map(c => c.close()))
+  })
+
   it('publishes reach other tabs and outside clients; QoS 1 resolves on PUBACK', async () => {
     const { clients } = tabs(broker, version, 2)
     const [a, b] = clients as [typeof clients[0], typeof clients[0]]
