@@ -1,6 +1,7 @@
 import { PubSubError } from '../../errors.js'
 import { createMqttClient } from '../mqtt-client.js'
 import { connackError, transportError } from '../mqtt-errors.js'
+import type { AzureDpsOptions } from '../../providers/azure-dps.js'
 import type { ProviderResolver, ResolvedProvider } from '../provider.js'
 import { deriveDeviceKey, fromBase64, sasToken } from './azure-sas.js'
 import { checkHost, checkHubSettings, hubRules, iotHubTarget } from './azure-iot-hub.js'
@@ -11,21 +12,8 @@ export const DPS_GLOBAL_ENDPOINT = 'global.azure-devices-provisioning.net'
 /** Registration ids: up to 128 of these, case-insensitive, ending in a letter, digit or dash. */
 const REGISTRATION_ID = /^[a-z0-9\-._:]{0,127}[a-z0-9-]$/i
 
-/** Options of {@link registerWithDps}. */
-export interface DpsRegisterOptions {
-  /** The DPS instance's ID Scope, like "0ne00000A0A". */
-  idScope: string
-  /** The device's registration id (individual enrollment) or the id it chooses (group enrollment). */
-  registrationId: string
-  /** Individual enrollment: the device's key. */
-  symmetricKey?: string
-  /** Enrollment group: the group key; the device key is derived from it and the registration id. */
-  groupKey?: string
-  /** Default `global.azure-devices-provisioning.net`; `host:port` of an emulator with protocol "ws". */
-  globalEndpoint?: string
-  protocol?: 'wss' | 'ws'
-  /** Custom data for the allocation policy (sent as `payload`). */
-  payload?: unknown
+/** Options of {@link registerWithDps}: the registration part of `azureDps`'s options. */
+export type DpsRegisterOptions = Pick<AzureDpsOptions, 'idScope' | 'registrationId' | 'symmetricKey' | 'groupKey' | 'globalEndpoint' | 'protocol' | 'payload'> & {
   /** Time limit in ms for the whole registration. Default 60000. */
   timeoutMs?: number
 }
