@@ -217,6 +217,7 @@ export class Connection {
     if (this.closing) return
     this.closing = true
     clearTimeout(this.reconnectTimer)
+    clearTimeout(this.reconcileTimer)
     for (const sub of this.broker.values()) clearTimeout(sub.leaving)
     this.queue.rejectAll(new PubSubError('CLOSED', 'The connection was closed before the publish was sent.'))
     this.provider.dispose?.()
@@ -233,13 +234,33 @@ export class Connection {
     for (const filter of observer.filters) this.observers.add(filter, observer)
     observer.session.observers.set(observer.subId, observer)
     observer.awaitingRetained = true
-    this.reconcile([observer])
+    this.scheduleReconcile(observer)
   }
 
   removeObserver(observer: Observer, reconcile = true): void {
     for (const filter of observer.filters) this.observers.delete(filter, observer)
     observer.session.observers.delete(observer.subId)
-    if (reconcile) this.reconcile([])
+    if (reconcile) this.scheduleReconcile()
+  }
+
+  private reconcileTimer: ReturnType<typeof setTimeout> | undefined
+  private newcomers: Observer[] = []
+
+  /**
+   * Reconciles once for every subscribe and unsubscribe of a tick: a dashboard that opens a
+   * thousand subscriptions at once costs one pass over the filters, not a thousand.
+   */
+  private scheduleReconcile(newcomer?: Observer): void {
+    if (newcomer) this.newcomers.push(newcomer)
+    this.reconcileTimer ??= setTimeout(() => this.reconcileNow(), 0)
+  }
+
+  private reconcileNow(): void {
+    clearTimeout(this.reconcileTimer)
+    this.reconcileTimer = undefined
+    const newcomers = this.newcomers.filter(o => o.session.observers.get(o.subId) === o)
+    this.newcomers = []
+    if (!this.closing) this.reconcile(newcomers)
   }
 
   /** Brings the broker's subscriptions in line with what observers want, then serves newcomers their retained messages. */
@@ -277,18 +298,28 @@ export class Connection {
    * a filter handed over to a new cover keeps its old one until the new one's SUBACK: no gap),
    * then one still lingering, then one on its way.
    */
-  private recomputeServing(): void {
+  private recomputeServing(changed?: string): void {
+    if (changed === undefined) {
+      this.serving = new Map()
+      this.relevant = new Map()
+    }
     const rank = (sub: BrokerSub) => (sub.state !== 'active' ? 2 : sub.leaving ? 1 : 0)
-    this.serving = new Map()
-    this.relevant = new Map()
     for (const filter of this.observers.filters()) {
+      // A SUBACK or an UNSUBSCRIBE of `changed` only concerns the filters it can deliver.
+      if (changed !== undefined && servingFilter(filter, [changed]) === undefined) continue
       // Every broker subscription that can deliver this filter's messages (itself or a cover).
-      const all = [...this.broker].filter(([b]) => servingFilter(filter, [b]) !== undefined).map(([, sub]) => sub)
-      this.relevant.set(filter, all)
-      for (let r = 0; r <= 2 && !this.serving.has(filter); r++) {
-        const s = servingFilter(filter, [...this.broker].filter(([, sub]) => rank(sub) === r).map(([f]) => f))
-        if (s !== undefined) this.serving.set(filter, s)
+      const relevant: BrokerSub[] = []
+      let best: string | undefined
+      let bestRank = 3
+      for (const [b, sub] of this.broker) {
+        if (servingFilter(filter, [b]) === undefined) continue
+        relevant.push(sub)
+        const r = rank(sub)
+        if (r < bestRank || (r === bestRank && b === filter)) ((best = b), (bestRank = r))
       }
+      this.relevant.set(filter, relevant)
+      if (best === undefined) this.serving.delete(filter)
+      else this.serving.set(filter, best)
     }
   }
 
@@ -296,7 +327,7 @@ export class Connection {
     if (this.broker.get(filter) !== sub) return
     this.broker.delete(filter)
     if (this.client?.connected) this.client.unsubscribe(filter)
-    this.recomputeServing()
+    this.recomputeServing(filter)
     this.cache.prune(topic => [...this.broker.keys()].some(f => matchTopic(f, topic)))
   }
 
@@ -343,7 +374,7 @@ export class Connection {
       if (typeof code === 'number' && code >= 0x80) return this.refuse(filter, code)
       if (error) return // lost with the connection; resent on reconnect
       current.state = 'active'
-      this.recomputeServing()
+      this.recomputeServing(filter)
       this.afterSuback(filter)
     })
   }
@@ -479,6 +510,8 @@ export class Connection {
   // --- stats --------------------------------------------------------------------------------
 
   stats(): ConnectionStats {
+    // Report what the broker is asked for, not a moment before the tick's reconcile.
+    if (this.reconcileTimer) this.reconcileNow()
     const filters: ConnectionStats['filters'] = []
     for (const filter of this.observers.filters()) {
       const set = this.observers.values(filter)
