@@ -1,5 +1,6 @@
 import type { PubSub } from '../create-pubsub.js'
 import { PubSubError } from '../errors.js'
+import type { Subscription } from '../observable.js'
 import type { Message, Payload } from '../types.js'
 
 /** A random id for correlating a request with its response: unique across the tabs sharing a connection. */
@@ -31,8 +32,19 @@ export interface RequestResponseOptions<R> {
 export function requestResponse<R>(pubsub: PubSub, o: RequestResponseOptions<R>): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     let sent = false
+    let settled = false
+    // Unset while `subscribe` runs: a closed client reports its error from inside that call.
+    let sub: Subscription | undefined
     const timer = setTimeout(() => done(new PubSubError('TIMEOUT', `${o.what}: no response within ${o.timeoutMs} ms.`)), o.timeoutMs)
-    const sub = pubsub
+    function done(error: unknown, value?: R): void {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      sub?.unsubscribe()
+      if (error) reject(error)
+      else resolve(value as R)
+    }
+    sub = pubsub
       .subscribe(o.responses, {
         qos: 1,
         codec: 'binary',
@@ -53,11 +65,6 @@ export function requestResponse<R>(pubsub: PubSub, o: RequestResponseOptions<R>)
         },
         error: done,
       })
-    function done(error: unknown, value?: R): void {
-      clearTimeout(timer)
-      sub.unsubscribe()
-      if (error) reject(error)
-      else resolve(value as R)
-    }
+    if (settled) sub.unsubscribe()
   })
 }
