@@ -4,6 +4,7 @@ import { Observable } from './observable.js'
 import type { HubApi, OpenRequest, ProviderConfig, Result, TabEvent } from './protocol.js'
 import { createStore } from './store.js'
 import { LocalSubscriptions, type SubscriptionStatus } from './client/local-subscriptions.js'
+import { createTopicStore, type TopicOptions, type TopicStore } from './client/topic-store.js'
 import { withTimeout } from './with-timeout.js'
 import { holdLock, whenLockFree } from './transports/locks.js'
 import { selectTransport, type TransportChoice } from './transports/select-transport.js'
@@ -51,6 +52,12 @@ export interface ObserveOptions extends SubscribeOptions {
 export interface PubSub {
   /** An Observable of messages on one filter or several (each message once, however many match). */
   subscribe<T = unknown>(topics: string | readonly string[], options?: ObserveOptions): Observable<Message<T>>
+  /**
+   * One subscription as a store for rendering: `get()` the latest `{ data, message, messages,
+   * status, error }`, `subscribe(listener)` for changes (at most one a frame). It subscribes with
+   * its first listener and lets go a tick after its last.
+   */
+  topic<T = unknown>(topics: string | readonly string[], options?: TopicOptions<T>): TopicStore<T>
   /** Resolves when the broker has it (PUBACK for QoS 1, PUBCOMP for QoS 2, sent for QoS 0). */
   publish(topics: string | readonly string[], payload: Payload, options?: PublishOptions): Promise<void>
   /** The connection state: `get()` now, `subscribe(listener)` for changes. */
@@ -211,7 +218,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
 
   const closedError = () => new PubSubError('CLOSED', 'This tabmq client is closed: create a new one with createPubSub().')
 
-  return {
+  const client: PubSub = {
     get transport() {
       return transport?.kind ?? 'inline'
     },
@@ -249,6 +256,10 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
           void started().then(() => current().api.unsubscribe(sessionId, id)).catch(() => {})
         }
       })
+    },
+
+    topic(topics, topicOptions) {
+      return createTopicStore(client, topics, topicOptions)
     },
 
     publish(topics, payload, publishOptions = {}) {
@@ -294,4 +305,5 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
       state.set({ status: 'closed', attempt: 0 })
     },
   }
+  return client
 }

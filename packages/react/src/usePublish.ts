@@ -1,8 +1,8 @@
 'use client'
 import { useCallback, useState } from 'react'
-import type { PubSubError, Payload, PublishOptions } from '@tabmq/core'
+import { toPubSubError, type PubSubError, type Payload, type PublishOptions } from '@tabmq/core'
 import { usePubSub } from './usePubSub.js'
-import { asPubSubError } from './topicStore.js'
+
 
 /** What `usePublish` returns. */
 export interface PublishState {
@@ -35,7 +35,7 @@ export function usePublish(): PublishState {
       // This handler also marks `done` handled: a caller that ignores the promise gets no unhandled rejection.
       done.then(
         () => setError(undefined),
-        e => setError(asPubSubError(e)),
+        e => setError(toPubSubError(e)),
       ).finally(() => setInFlight(n => n - 1))
       return done
     },

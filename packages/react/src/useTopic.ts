@@ -1,24 +1,20 @@
 'use client'
 import { useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react'
-import type { Message, SubscribeOptions } from '@tabmq/core'
+import { IDLE_TOPIC, idleTopic, type Message, type TopicOptions, type TopicState, type TopicStore } from '@tabmq/core'
 import { usePubSub } from './usePubSub.js'
-import { createTopicStore, IDLE, idleStore, type TopicState, type TopicStore } from './topicStore.js'
 
-export interface UseTopicOptions<T = unknown> extends SubscribeOptions {
+export interface UseTopicOptions<T = unknown> extends TopicOptions<T> {
   /** `false` holds the subscription back (status `idle`), for example until a device is chosen. Default true. */
   enabled?: boolean
-  /** How many recent messages `messages` holds. Default 0: none. */
-  keep?: number
-  /** Every message, as it arrives, instead of into the state: no re-render per message. */
-  onMessage?: (message: Message<T>) => void
 }
 
-const serverState = () => IDLE
+const serverState = () => IDLE_TOPIC
 
 /**
  * Subscribes while the component is mounted and returns the latest message, the last `keep`
- * messages and the subscription's status. Re-renders at most once a frame, however fast the
- * topic. Changing the filter swaps the subscription (the new one first, then the old one goes).
+ * messages and the subscription's status: a view of core's `pubsub.topic()` store. Re-renders at
+ * most once a frame, however fast the topic. Changing the filter swaps the subscription (the new
+ * one first, then the old one goes).
  *
  * @example
  * const { data, status, error } = useTopic<{ temperature: number }>('devices/device-1/telemetry')
@@ -38,8 +34,8 @@ export function useTopic<T = unknown>(filters: string | readonly string[], optio
   const store = useMemo<TopicStore<T>>(
     () =>
       enabled
-        ? createTopicStore<T>(client, JSON.parse(key) as string[], { qos, codec, keep, onMessage: wantsCallback ? m => onMessageRef.current?.(m) : undefined })
-        : idleStore,
+        ? client.topic<T>(JSON.parse(key) as string[], { qos, codec, keep, onMessage: wantsCallback ? (m: Message<T>) => onMessageRef.current?.(m) : undefined })
+        : idleTopic,
     [client, key, qos, codec, keep, enabled, wantsCallback],
   )
   return useSyncExternalStore(store.subscribe, store.get, serverState)

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { renderToString } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { PubSub } from '@tabmq/core'
+import { createTopicStore, type PubSub } from '@tabmq/core'
 import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
 import { PubSubProvider, useConnectionState, usePublish, useTopic } from '../src/index'
 import { client, sleep } from './helpers'
@@ -35,6 +35,8 @@ describe('server rendering', () => {
       publish: refuse('publish'),
       getStats: refuse('getStats'),
       close: refuse('close'),
+      // Creating a store is free; only its subscribe would reach the client (and throw above).
+      topic: (filters, options) => createTopicStore(untouchable, filters, options),
       transport: 'inline',
       connectionState: { get: refuse('connectionState.get'), subscribe: refuse('connectionState.subscribe') },
     }

@@ -213,11 +213,10 @@ describe('useTopic', () => {
     expect(result.current.status).toBe('closed')
   })
 
-  it('renders under StrictMode without double-counting messages', async () => {
+  it('renders under StrictMode without double-counting messages or double-subscribing', async () => {
     let count = 0
     function Counter() {
-      const counted = useRef(0)
-      useTopic<number>('strict/count', { onMessage: () => void (counted.current++, count++) })
+      useTopic<number>('strict/count', { onMessage: () => void count++ })
       return null
     }
     render(
@@ -234,5 +233,8 @@ describe('useTopic', () => {
     await waitFor(() => expect(count).toBe(2))
     await sleep(100)
     expect(count).toBe(2)
+    // StrictMode's mount, unmount, mount cost the broker one SUBSCRIBE and no UNSUBSCRIBE.
+    expect(broker.subscribeCount('strict/count')).toBe(1)
+    expect(unsubscribeCount(broker, 'strict/count')).toBe(0)
   })
 })
