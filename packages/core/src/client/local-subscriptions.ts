@@ -1,68 +1,59 @@
-import { decodePayload } from '../codec.js'
-import { PubSubError } from '../errors.js'
+import { PubSubError, toPubSubError } from '../errors.js'
 import type { Observer } from '../observable.js'
 import type { WireMessage } from '../protocol.js'
 import type { Codec, Message, QoS } from '../types.js'
+import { fanOut } from './fan-out.js'
+import type { HubLink } from './hub-link.js'
+import { withTimeout } from '../with-timeout.js'
 
 /** Where a subscription stands: waiting for SUBACK, granted, or refused. */
 export type SubscriptionStatus = { status: 'pending' } | { status: 'active' } | { status: 'error'; error: PubSubError }
 
 interface LocalSubscription {
-  id: number
   filters: string[]
   qos: QoS
   codec: Codec
   observer: Required<Observer<Message>>
   onStatus: ((status: SubscriptionStatus) => void) | undefined
+  /** The hub generation it was last sent to: sent once per hub, whoever asks first. */
+  sentIn: number
 }
 
-/** The tab's subscriptions: turns the hub's batches into messages for each observer, decoding once per codec. */
+/**
+ * The tab's subscriptions: each is sent to the hub once per hub (again after a restart), removed
+ * from it on unsubscribe, and fed from the hub's batches.
+ */
 export class LocalSubscriptions {
   private readonly byId = new Map<number, LocalSubscription>()
   private nextId = 1
 
-  add(sub: Omit<LocalSubscription, 'id'>): number {
+  constructor(
+    private readonly link: HubLink,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Registers a subscription and sends it to the hub; returns its unsubscribe. */
+  add(sub: Omit<LocalSubscription, 'sentIn'>): () => void {
     const id = this.nextId++
-    this.byId.set(id, { ...sub, id })
+    this.byId.set(id, { ...sub, sentIn: 0 })
     sub.onStatus?.({ status: 'pending' })
-    return id
+    void this.send(id)
+    return () => {
+      if (!this.byId.delete(id) || !this.link.isStarted) return
+      void this.link
+        .started()
+        .then(() => this.link.api().unsubscribe(this.link.sessionId, id))
+        .catch(() => {})
+    }
   }
 
-  remove(id: number): boolean {
-    return this.byId.delete(id)
-  }
-
-  has(id: number): boolean {
-    return this.byId.has(id)
-  }
-
-  all(): Iterable<LocalSubscription> {
-    return this.byId.values()
+  /** A new hub: subscribe everything again. */
+  resend(): void {
+    for (const id of this.byId.keys()) void this.send(id)
   }
 
   deliver(messages: WireMessage[]): void {
-    for (const m of messages) {
-      // Observers with the same codec share one decoded message.
-      let decoded: Partial<Record<Codec, Message>> | undefined
-      for (const id of m.s) {
-        const sub = this.byId.get(id)
-        if (!sub) continue
-        decoded ??= {}
-        let message = decoded[sub.codec]
-        if (!message) {
-          message = { topic: m.topic, payload: m.payload, data: undefined, qos: m.qos, retain: m.retain }
-          if (m.properties) message.properties = m.properties
-          try {
-            message.data = decodePayload(m.payload, sub.codec)
-          } catch (cause) {
-            // One malformed message must not end a live stream: it arrives with the reason.
-            message.error = new PubSubError('INVALID_PAYLOAD', `The payload on "${m.topic}" is not valid ${sub.codec === 'json' ? 'JSON' : 'UTF-8 text'}.`, { cause, details: { topic: m.topic } })
-          }
-          decoded[sub.codec] = message
-        }
-        sub.observer.next(message)
-      }
-    }
+    fanOut(messages, this.byId)
   }
 
   status(id: number, status: SubscriptionStatus): void {
@@ -79,5 +70,20 @@ export class LocalSubscriptions {
     const subs = [...this.byId.values()]
     this.byId.clear()
     for (const s of subs) s.observer.complete()
+  }
+
+  private async send(id: number): Promise<void> {
+    let gen = -1
+    try {
+      await this.link.started()
+      const sub = this.byId.get(id)
+      if (!sub || sub.sentIn === this.link.generation) return
+      gen = sub.sentIn = this.link.generation
+      const result = await withTimeout(this.link.api().subscribe(this.link.sessionId, id, sub.filters, sub.qos), this.timeoutMs, 'subscribe')
+      if (!result.ok && gen === this.link.generation) this.status(id, { status: 'error', error: PubSubError.from(result.error) })
+    } catch (error) {
+      // A hub that died meanwhile never answers: the new hub gets it again from resend().
+      if (gen === -1 || gen === this.link.generation) this.status(id, { status: 'error', error: toPubSubError(error, 'WORKER_FAILED') })
+    }
   }
 }

@@ -6,31 +6,35 @@ import type { Transport } from './transport.js'
 import { workerTransport } from './worker-transport.js'
 
 export type TransportChoice = 'auto' | 'shared' | 'dedicated' | 'inline'
+export type TransportKind = 'shared' | 'dedicated' | 'inline'
 
-/** The in-process hub for `inline`, loaded only when used so tab bundles never carry mqtt.js. */
-let inlineHub: Promise<HubApi> | undefined
-
-function lazyInlineHub(): HubApi {
-  inlineHub ??= import('../hub/index.js').then(m => m.createHub())
-  const call =
-    <K extends keyof HubApi>(k: K) =>
-    (...args: Parameters<HubApi[K]>) =>
-      inlineHub!.then(hub => (hub[k] as (...a: unknown[]) => unknown)(...args)) as ReturnType<HubApi[K]>
-  return { open: call('open'), subscribe: call('subscribe'), unsubscribe: call('unsubscribe'), publish: call('publish'), close: call('close'), stats: call('stats') }
+interface TransportOptions {
+  transport?: TransportChoice | undefined
+  worker?: (() => SharedWorker | Worker) | undefined
+  hub?: HubApi | undefined
 }
 
-/** Picks the transport: explicit choice, else SharedWorker, else Worker, else in-process. */
-export function selectTransport(options: { transport?: TransportChoice; worker?: () => SharedWorker | Worker; hub?: HubApi }): Transport {
+/** The transport `selectTransport` will pick: an explicit choice, else SharedWorker, else Worker, else in-process. */
+export function plannedTransport(options: TransportOptions): TransportKind {
   const choice = options.transport ?? 'auto'
-  const hasShared = typeof SharedWorker !== 'undefined'
-  const hasWorker = typeof Worker !== 'undefined'
-  if (choice === 'inline' || options.hub || (choice === 'auto' && !hasShared && !hasWorker)) {
-    return inlineTransport(options.hub ?? lazyInlineHub())
+  if (choice !== 'auto') return choice
+  if (options.hub) return 'inline'
+  if (typeof SharedWorker !== 'undefined') return 'shared'
+  return typeof Worker !== 'undefined' ? 'dedicated' : 'inline'
+}
+
+/** Starts the planned transport. */
+export function selectTransport(options: TransportOptions): Transport {
+  const kind = plannedTransport(options)
+  if (kind === 'inline') {
+    // The in-process hub carries mqtt.js: it is passed in, never imported here, so that no bundler
+    // setting (a single-file build inlines lazy imports) can pull it into a tab.
+    if (!options.hub) throw new PubSubError('INVALID_OPTIONS', 'No worker here (Node, server rendering, tests): pass hub: createHub() from @tabmq/core/hub to run the hub in this process.')
+    return inlineTransport(options.hub)
   }
   try {
     if (options.worker) return workerTransport(options.worker())
-    if (choice === 'shared' || (choice === 'auto' && hasShared)) return workerTransport(defaultSharedWorker())
-    return workerTransport(defaultDedicatedWorker())
+    return workerTransport(kind === 'shared' ? defaultSharedWorker() : defaultDedicatedWorker())
   } catch (cause) {
     throw new PubSubError('WORKER_FAILED', `Could not start the tabmq worker (${(cause as Error).message}): check that the worker file is served from this origin.`, { cause })
   }
