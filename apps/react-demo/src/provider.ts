@@ -3,8 +3,24 @@ import { awsIot, azureDps, mqttOverWs, watsonIot } from '@tabmq/core/providers'
 
 const env = import.meta.env
 
+/**
+ * The page's query overrides the build's settings (`?broker=ws://…&device=…&user=…&password=…`),
+ * so one production build serves any broker: the end-to-end suite builds each demo once.
+ */
+const query = typeof location === 'undefined' ? new URLSearchParams() : new URLSearchParams(location.search)
+
 /** The dev broker of apps/broker (`pnpm dev` at the root starts it). */
-export const BROKER_URL: string = env.VITE_BROKER_URL || 'ws://127.0.0.1:8083/mqtt'
+export const BROKER_URL: string = query.get('broker') || env.VITE_BROKER_URL || 'ws://127.0.0.1:8083/mqtt'
+
+/** The simulated device whose telemetry and commands the dashboard shows. */
+export const DEVICE_ID: string = query.get('device') || env.VITE_DEVICE_ID || 'device-1'
+
+/** An optional MQTT login, for brokers that want one. */
+const login = (): { username?: string; password?: string } => {
+  const username = query.get('user')
+  const password = query.get('password')
+  return { ...(username ? { username } : {}), ...(password ? { password } : {}) }
+}
 
 /**
  * Which platform the dashboard talks to: `mqtt` (default, the dev broker and its simulated
@@ -32,6 +48,6 @@ export function demoProvider(): ProviderConfig {
     case 'azure':
       return azureDps({ idScope: env.VITE_AZURE_ID_SCOPE || '0ne00000A0A', registrationId: 'react-demo', groupKey: env.VITE_AZURE_GROUP_KEY || btoa('tabmq emulator enrollment group!'), globalEndpoint: emulator(), protocol: 'ws' })
     default:
-      return mqttOverWs({ url: BROKER_URL })
+      return mqttOverWs({ url: BROKER_URL, ...login() })
   }
 }

@@ -1,9 +1,7 @@
 import { createPubSub } from '@tabmq/core'
 import { demoProvider } from './provider'
 
-export { BROKER_URL, PROVIDER } from './provider'
-/** The simulated device whose telemetry and commands the dashboard shows. */
-export const DEVICE_ID: string = import.meta.env.VITE_DEVICE_ID || 'device-1'
+export { BROKER_URL, DEVICE_ID, PROVIDER } from './provider'
 
 /**
  * One client per tab, created once at module level. Every tab of this origin shares the

@@ -1,0 +1,19 @@
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+
+export const CHROMIUM = process.env.TABMQ_CHROMIUM ?? '/usr/bin/chromium'
+
+/** Chromium's flags for this machine: no sandbox as root, and no calls to Google's servers. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+/** Fails with one clear line when Chromium is missing: this suite never skips. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (the end-to-end suite needs it).`)
+  const { chromium } = await import('playwright-core')
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 })
+}
+
+/** A fresh folder for a browser profile or screenshots. */
+export const scratchDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix))
