@@ -6,7 +6,7 @@ import { Connection } from './connection.js'
 import type { ProviderContext } from './provider.js'
 import { resolveProvider } from './provider-registry.js'
 import { withTimeout } from '../with-timeout.js'
-import { Session } from './session.js'
+import { TabLink } from './tab-link.js'
 
 /** How long the hub waits for a tab to run a function for it (credentials) before trying another. */
 const TAB_CALL_TIMEOUT_MS = 10_000
@@ -31,7 +31,7 @@ function checkQos(qos: unknown): asserts qos is QoS {
 }
 
 /**
- * The hub: sessions (one per tab client) and broker connections keyed by identity. Every entry
+ * The hub: tab links (one per tab client) and broker connections keyed by identity. Every entry
  * point validates its input and answers with a `Result`, so bad input from one tab never throws
  * inside the worker or disturbs another tab.
  *
@@ -40,9 +40,10 @@ function checkQos(qos: unknown): asserts qos is QoS {
  * await hub.open({ sessionId, provider }, port)
  */
 export class Hub implements HubApi {
-  private readonly sessions = new Map<string, Session>()
+  /** Tab links by the protocol's `sessionId` (a tab client's id). */
+  private readonly tabs = new Map<string, TabLink>()
   private readonly connections = new Map<string, Connection>()
-  private readonly sessionConnection = new Map<Session, Connection>()
+  private readonly tabConnection = new Map<TabLink, Connection>()
 
   constructor(private readonly options: HubOptions = {}) {
     // In a browser worker: when the network returns, reconnect now rather than at the end of a backoff.
@@ -57,9 +58,9 @@ export class Hub implements HubApi {
       if (typeof request?.sessionId !== 'string' || !request.provider || typeof request.provider.kind !== 'string') {
         throw new PubSubError('INVALID_OPTIONS', 'open() needs a session id and a provider.')
       }
-      if (this.sessions.has(request.sessionId)) await this.close(request.sessionId)
-      const session = new Session(request.sessionId, target, functions ?? request.provider.functions)
-      const { context, bind } = this.providerContext(session)
+      if (this.tabs.has(request.sessionId)) await this.close(request.sessionId)
+      const tab = new TabLink(request.sessionId, target, functions ?? request.provider.functions)
+      const { context, bind } = this.providerContext(tab)
       const provider = await resolveProvider(request.provider, context)
       let connection = this.connections.get(provider.key)
       if (connection) {
@@ -75,9 +76,9 @@ export class Hub implements HubApi {
         this.connections.set(provider.key, connection)
       }
       bind(connection)
-      this.sessions.set(session.id, session)
-      this.sessionConnection.set(session, connection)
-      connection.attach(session)
+      this.tabs.set(tab.id, tab)
+      this.tabConnection.set(tab, connection)
+      connection.attach(tab)
       return ok({ state: connection.currentState, clientId: connection.provider.clientId, hubLock: this.options.hubLock ?? null })
     } catch (error) {
       return fail(error, 'INVALID_OPTIONS')
@@ -86,12 +87,12 @@ export class Hub implements HubApi {
 
   async subscribe(sessionId: string, subId: number, filters: string[], qos: QoS): Promise<Result<null>> {
     try {
-      const { session, connection } = this.lookup(sessionId)
+      const { tab, connection } = this.lookup(sessionId)
       if (!Array.isArray(filters) || filters.length === 0) throw new PubSubError('INVALID_FILTER', 'subscribe() needs at least one topic filter.')
       for (const f of filters) validateFilter(f)
       checkQos(qos)
-      if (session.observers.has(subId)) throw new PubSubError('INTERNAL', `Subscription ${subId} exists already.`)
-      connection.addObserver({ session, subId, filters: [...new Set(filters)], qos, awaitingRetained: true, lastSeq: -1 })
+      if (tab.subscriptions.has(subId)) throw new PubSubError('INTERNAL', `Subscription ${subId} exists already.`)
+      connection.subscribe({ link: tab, subId, filters: [...new Set(filters)], qos, awaitingRetained: true, lastSeq: -1 })
       return ok(null)
     } catch (error) {
       return fail(error)
@@ -99,9 +100,9 @@ export class Hub implements HubApi {
   }
 
   async unsubscribe(sessionId: string, subId: number): Promise<void> {
-    const session = this.sessions.get(sessionId)
-    const observer = session?.observers.get(subId)
-    if (session && observer) this.sessionConnection.get(session)?.removeObserver(observer)
+    const tab = this.tabs.get(sessionId)
+    const subscription = tab?.subscriptions.get(subId)
+    if (tab && subscription) this.tabConnection.get(tab)?.unsubscribe(subscription)
   }
 
   async publish(sessionId: string, topics: string[], payload: Uint8Array, options: PublishOptions): Promise<Result<null>> {
@@ -118,44 +119,44 @@ export class Hub implements HubApi {
     }
   }
 
-  /** Detaches a session: explicit close, goodbye on pagehide, or its tab's lock released (crash). */
+  /** Detaches a tab: explicit close, goodbye on pagehide, or its tab's lock released (crash). */
   async close(sessionId: string): Promise<void> {
-    const session = this.sessions.get(sessionId)
-    if (!session) return
-    this.sessions.delete(sessionId)
-    session.flush()
-    const connection = this.sessionConnection.get(session)
-    this.sessionConnection.delete(session)
-    connection?.detach(session)
+    const tab = this.tabs.get(sessionId)
+    if (!tab) return
+    this.tabs.delete(sessionId)
+    tab.flush()
+    const connection = this.tabConnection.get(tab)
+    this.tabConnection.delete(tab)
+    connection?.detach(tab)
   }
 
   async stats(): Promise<HubStats> {
-    return { tabs: this.sessions.size, connections: [...this.connections.values()].map(c => c.stats()) }
+    return { tabs: this.tabs.size, connections: [...this.connections.values()].map(c => c.stats()) }
   }
 
-  private lookup(sessionId: string): { session: Session; connection: Connection } {
-    const session = this.sessions.get(sessionId)
-    const connection = session && this.sessionConnection.get(session)
-    if (!session || !connection) throw new PubSubError('CLOSED', 'This client is closed (or the hub restarted): create a new one with createPubSub().')
-    return { session, connection }
+  private lookup(sessionId: string): { tab: TabLink; connection: Connection } {
+    const tab = this.tabs.get(sessionId)
+    const connection = tab && this.tabConnection.get(tab)
+    if (!tab || !connection) throw new PubSubError('CLOSED', 'This client is closed (or the hub restarted): create a new one with createPubSub().')
+    return { tab, connection }
   }
 
   /**
    * Provider callbacks run in a tab: the opener first, then every live tab of the connection the
    * provider serves, so a credentials function still answers after the tab that gave it has closed.
    */
-  private providerContext(opener: Session): { context: ProviderContext; bind(connection: Connection): void } {
+  private providerContext(opener: TabLink): { context: ProviderContext; bind(connection: Connection): void } {
     let connection: Connection | undefined
     const context: ProviderContext = {
       warn: message => (this.options.warn ?? console.warn)(`[tabmq] ${message}`),
       call: async <T>(name: string, ...args: unknown[]): Promise<T> => {
-        const tabs = [opener, ...(connection?.sessions ?? [])]
+        const tabs = [opener, ...(connection?.tabs ?? [])]
         // Across a port `functions` is a Comlink proxy: any name looks present, a missing one rejects.
-        const live = tabs.filter((s, i) => tabs.indexOf(s) === i && s.functions !== undefined && this.sessions.get(s.id) === s)
+        const live = tabs.filter((t, i) => tabs.indexOf(t) === i && t.functions !== undefined && this.tabs.get(t.id) === t)
         let lastError: unknown = new PubSubError('PROVIDER_ERROR', `No open tab can provide "${name}": open the app again.`)
-        for (const session of live) {
+        for (const tab of live) {
           try {
-            const fn = session.functions![name] as (...a: unknown[]) => Promise<T>
+            const fn = tab.functions![name] as (...a: unknown[]) => Promise<T>
             return await withTimeout(Promise.resolve(fn(...args)), TAB_CALL_TIMEOUT_MS, `The tab function "${name}"`)
           } catch (error) {
             lastError = error // a tab closing meanwhile, or the app's function failing there: try the next

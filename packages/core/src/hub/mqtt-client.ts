@@ -1,9 +1,9 @@
 // The one place the hub imports mqtt.js. In a browser worker the bundler resolves `mqtt` to its
 // browser ESM build (package.json "browser" condition); in Node to its Node build.
 import mqtt from 'mqtt'
-import type { IClientOptions, MqttClient } from 'mqtt'
+import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt'
 
-export type { IClientOptions, MqttClient }
+export type { IClientOptions, IConnackPacket, MqttClient }
 
 const inBrowser = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' || typeof (globalThis as { window?: unknown }).window !== 'undefined'
 

@@ -1,24 +1,13 @@
 import type { DeliveryTarget, TabEvent, WireMessage } from '../protocol.js'
-import type { QoS } from '../types.js'
-
-/** One subscription of a tab, as the hub holds it. */
-export interface Observer {
-  session: Session
-  subId: number
-  filters: string[]
-  qos: QoS
-  /** Waiting for its retained messages (MQTT 3.1.1: only these get retain=1 deliveries). */
-  awaitingRetained: boolean
-  /** The last message delivered, so overlapping filters deliver once. */
-  lastSeq: number
-}
+import type { TabSubscription } from './tab-subscription.js'
 
 /**
- * A tab's client as the hub sees it: its port and its subscriptions. Deliveries are batched:
- * one postMessage per tab per tick, whatever the message rate.
+ * The hub's end of one tab's client (the protocol's `sessionId`; no MQTT session): its delivery
+ * port, its subscriptions and the functions it lends the providers. Deliveries are batched: one
+ * postMessage per tab per tick, whatever the message rate.
  */
-export class Session {
-  readonly observers = new Map<number, Observer>()
+export class TabLink {
+  readonly subscriptions = new Map<number, TabSubscription>()
   private batch: WireMessage[] = []
   private scheduled = false
   private lastSeq = -1

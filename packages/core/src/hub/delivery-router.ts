@@ -1,0 +1,137 @@
+import type { WireMessage } from '../protocol.js'
+import { matchTopic } from '../topics/index.js'
+import type { QoS } from '../types.js'
+import type { BrokerSubscription } from './broker-subscriptions.js'
+import { fromPacketProperties } from './publish-properties.js'
+import { RetainedCache } from './retained-cache.js'
+import type { TabSubscription } from './tab-subscription.js'
+
+/** How long after a SUBACK retained messages (MQTT 3.1.1) still count as the answer to it. */
+export const RETAINED_WINDOW_MS = 1000
+
+/** What the router reads from the subscription bookkeeping. */
+export interface DeliverySource {
+  /** Calls `fn` with each wanted filter matching `topic` and its subscriptions. */
+  match(topic: string, fn: (filter: string, subscriptions: ReadonlySet<TabSubscription>) => void): void
+  /** Every broker subscription that can deliver `filter`'s messages. */
+  deliverers(filter: string): readonly BrokerSubscription[]
+  /** Every subscription held. */
+  subscriptions(): Iterable<TabSubscription>
+}
+
+/** A received PUBLISH, as mqtt.js hands it over. */
+export interface ReceivedPacket {
+  qos: QoS
+  retain: boolean
+  properties?: Record<string, unknown> | undefined
+}
+
+/**
+ * Routes each message from the broker to the tab subscriptions that want it, each exactly once:
+ * a message matching several filters of one subscription once, MQTT 5 copies (one per matching
+ * broker subscription) by their subscription identifiers, and MQTT 3.1.1 retained replays (flag
+ * set) to the subscriptions waiting for their retained messages only. Keeps the MQTT 5 retained
+ * cache that answers late subscribers. No network, no mqtt.js.
+ *
+ * @example
+ * const router = new DeliveryRouter(subscriptions, { v5: true })
+ * router.route('sensors/1/temp', bytes, { qos: 1, retain: false, properties })
+ */
+export class DeliveryRouter {
+  private readonly cache = new RetainedCache()
+  private seq = 0
+  messagesIn = 0
+
+  constructor(
+    private readonly source: DeliverySource,
+    private readonly options: { v5: boolean },
+  ) {}
+
+  get retainedCached(): number {
+    return this.cache.size
+  }
+
+  /** Hands one message from the broker to every subscription it is for. */
+  route(topic: string, payload: Uint8Array, packet: ReceivedPacket): void {
+    this.messagesIn++
+    const v5 = this.options.v5
+    const seq = ++this.seq
+    const properties = v5 ? fromPacketProperties(packet.properties) : undefined
+    // One exact-size copy per message: a Buffer view would clone its whole backing buffer.
+    const message: Omit<WireMessage, 's'> = { topic, payload: new Uint8Array(payload), qos: packet.qos, retain: packet.retain }
+    if (properties) message.properties = properties
+    if (v5 && packet.retain) this.cache.put(message)
+    const retainedReplay = !v5 && packet.retain
+    const ids = v5 ? (packet.properties?.subscriptionIdentifier as number | number[] | undefined) : undefined
+    this.source.match(topic, (_filter, set) => {
+      for (const subscription of set) {
+        if (subscription.lastSeq === seq) continue
+        if (retainedReplay && !subscription.awaitingRetained) continue
+        if (ids !== undefined && !this.isCanonicalCopy(subscription, topic, ids)) continue
+        subscription.lastSeq = seq
+        subscription.link.enqueue(subscription.subId, seq, message)
+      }
+    })
+  }
+
+  /** A new subscription: it takes the retained messages its SUBSCRIBE (or the cache) brings. */
+  joined(subscription: TabSubscription): void {
+    subscription.awaitingRetained = true
+  }
+
+  /** MQTT 5: answers a newcomer from the cache, as exact as the broker (Retain As Published). */
+  replayRetained(subscription: TabSubscription): void {
+    for (const m of this.cache.matching(subscription.filters)) subscription.link.enqueue(subscription.subId, ++this.seq, m)
+    subscription.awaitingRetained = false
+  }
+
+  /** A SUBSCRIBE goes out: its retained messages are not for the subscriptions already served. */
+  subscribing(established: Iterable<TabSubscription>): void {
+    for (const s of established) s.awaitingRetained = false
+  }
+
+  /**
+   * A SUBACK: the retained messages the broker sends for it may arrive a little after it (3.1.1).
+   * The subscriptions waiting for them take retained messages for {@link RETAINED_WINDOW_MS} more.
+   */
+  granted(served: Iterable<TabSubscription>): void {
+    const waiting = [...served].filter(s => s.awaitingRetained)
+    if (waiting.length) setTimeout(() => waiting.forEach(s => (s.awaitingRetained = false)), RETAINED_WINDOW_MS)
+  }
+
+  /** A new connection: without a session (MQTT 3.1.1) the broker resends retained messages to everyone, as to a lone client. */
+  connected(sessionPresent: boolean): void {
+    if (sessionPresent || this.options.v5) return
+    for (const s of this.source.subscriptions()) s.awaitingRetained = true
+  }
+
+  /** Drops cached retained messages no broker subscription can deliver any more. */
+  released(brokerFilters: readonly string[]): void {
+    this.cache.prune(topic => brokerFilters.some(f => matchTopic(f, topic)))
+  }
+
+  /** Stops the router's timers. */
+  dispose(): void {}
+
+  /**
+   * A broker may send one copy per matching subscription (Mosquitto does on MQTT 5). Each copy
+   * names its subscriptions, and a tab subscription takes the copy of one broker subscription only:
+   * the oldest granted, so a filter handed over to a new cover neither misses nor repeats
+   * messages; or, while it waits for its retained messages, the newest, whose SUBSCRIBE brings them.
+   */
+  private isCanonicalCopy(subscription: TabSubscription, topic: string, ids: number | number[]): boolean {
+    // Brokers may send a SUBSCRIBE's retained messages before its SUBACK: a subscription on its way
+    // counts, after the granted ones for an established tab subscription.
+    let pick: BrokerSubscription | undefined
+    const better = (a: BrokerSubscription, b: BrokerSubscription) =>
+      subscription.awaitingRetained ? a.id > b.id : a.state === 'active' && b.state !== 'active' ? true : a.state !== 'active' && b.state === 'active' ? false : a.id < b.id
+    for (const filter of subscription.filters) {
+      if (!matchTopic(filter, topic)) continue
+      for (const sub of this.source.deliverers(filter)) {
+        if (sub.state === 'unsent') continue
+        if (!pick || better(sub, pick)) pick = sub
+      }
+    }
+    return pick !== undefined && (Array.isArray(ids) ? ids.includes(pick.id) : ids === pick.id)
+  }
+}
