@@ -47,7 +47,7 @@ export interface PublishOptions {
   properties?: PublishProperties
 }
 
-/** The connection's lifecycle. `offline`: not connected and not retrying (login refused, browser offline). */
+/** The connection's lifecycle. `offline`: not connected and not retrying (the login was refused, or the options are wrong). */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed'
 
 export interface ConnectionState {
@@ -72,7 +72,7 @@ export interface ReadableStore<T> {
   subscribe(listener: (value: T) => void): () => void
 }
 
-/** Reconnect timing: exponential backoff with full jitter. */
+/** Reconnect timing: exponential backoff; `jitter` is the randomised share of each delay. */
 export interface ReconnectOptions {
   /** First delay in ms. Default 500. */
   initialDelayMs?: number

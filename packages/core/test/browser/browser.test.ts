@@ -4,7 +4,7 @@
  * connections and subscriptions is checked at the broker.
  *
  * Needs /usr/bin/chromium (or TABMQ_CHROMIUM): without it the suite fails, saying how to install it.
- * Setup rebuilds dist when it is older than src. TABMQ_SKIP_MOSQUITTO=1 runs aedes only.
+ * Setup rebuilds dist when it is older than src. Every case runs against aedes and Mosquitto: none is skipped.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
