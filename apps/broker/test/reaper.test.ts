@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { brokerKinds, startMosquitto } from '../src/testing'
+import { startMosquitto } from '../src/testing'
 import { until } from './helpers'
 
 const here = path.dirname(fileURLToPath(import.meta.url))

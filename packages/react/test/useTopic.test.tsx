@@ -1,4 +1,4 @@
-import { StrictMode, useRef } from 'react'
+import { StrictMode } from 'react'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react'
 import { PubSubError, type Message, type PubSub } from '@tabmq/core'

@@ -40,9 +40,15 @@ export class MosquittoLogParser {
     if (this.block && this.inBlock(text, this.block)) return
     this.block = undefined
     let m: RegExpExecArray | null
-    if ((m = CONNECTED.exec(text))) return this.view.connected(m[1]!, m[2] === '1')
+    if ((m = CONNECTED.exec(text))) {
+      this.view.connected(m[1]!, m[2] === '1')
+      return
+    }
     for (const re of GONE) {
-      if ((m = re.exec(text))) return this.view.disconnected(m[1]!)
+      if ((m = re.exec(text))) {
+        this.view.disconnected(m[1]!)
+        return
+      }
     }
     if ((m = SUBSCRIBE.exec(text))) this.block = { kind: 'subscribe', clientId: m[1]! }
     else if ((m = UNSUBSCRIBE.exec(text))) this.block = { kind: 'unsubscribe', clientId: m[1]! }

@@ -62,6 +62,7 @@ export function Explorer() {
           </thead>
           <tbody>
             {rows.map((m, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: numbered by arrival (length - i), so a row keeps its key as newer rows push older ones out
               <tr key={messages.length - i} data-testid="explorer-row">
                 <td className="mono topic">{m.topic}</td>
                 <td className="mono payload">{preview(m.payload)}</td>

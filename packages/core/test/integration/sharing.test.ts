@@ -19,7 +19,7 @@ describe.each(matrix)('%s, protocol %i', (kind, version) => {
   it('tabs with the same config share one broker connection and each gets every message', async () => {
     const { clients } = tabs(broker, version, 3)
     const seen = clients.map(() => new Collector())
-    clients.forEach((c, i) => c.subscribe('share/+/temp', { qos: 1 }).subscribe(seen[i]!.observer))
+    clients.forEach((c, i) => void c.subscribe('share/+/temp', { qos: 1 }).subscribe(seen[i]!.observer))
     await waitActive(clients[0]!, 'share/+/temp')
     await broker.waitFor(() => broker.connectedClients().filter(id => id.startsWith('tabmq_')).length === 1, 5000, 'one tabmq connection')
     expect(broker.subscribeCount('share/+/temp')).toBe(1)
