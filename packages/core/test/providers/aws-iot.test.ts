@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAwsIotEmulator, type AwsIotEmulator } from '@tabmq/broker'
 import { awsIot, type AwsCredentials } from '../../src/providers/index'
 import { PubSubError } from '../../src/index'
-import { resolveAwsIot } from '../../src/hub/resolvers/aws-iot'
+import { resolveAwsIot } from '../../src/providers/aws-iot/resolver'
 import { Collector, expectNoSecrets, providerTabs, rejection, thrown, until, waitActive, waitError, waitStatus } from './helpers'
 
 const STATIC = { accessKeyId: 'AKIASTATIC0000000001', secretAccessKey: 'static/secret+key/000000000000000000000' }

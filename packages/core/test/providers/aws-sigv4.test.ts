@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { verifyPresignedRequest } from '@tabmq/broker'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Sha256 } from '@aws-crypto/sha256-js'
-import { presignAwsIotUrl } from '../../src/hub/resolvers/aws-sigv4'
+import { presignAwsIotUrl } from '../../src/providers/aws-iot/sigv4'
 
 // An implementation of SigV4 query signing written from AWS's documentation, independent of the
 // code under test (which uses @smithy/signature-v4), checked first against AWS's published vectors.

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { deriveDeviceKey, sasToken } from '../../src/hub/resolvers/azure-sas'
+import { deriveDeviceKey, sasToken } from '../../src/providers/azure-iot-hub/sas'
 import { parseIotHubTopic, iotHubTopics } from '../../src/providers/index'
 
 // Microsoft's documented algorithm (the Node.js sample of "Control access to IoT Hub with shared

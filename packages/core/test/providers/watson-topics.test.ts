@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fitsRule } from '../../src/hub/resolvers/watson-iot'
+import { fitsRule } from '../../src/providers/watson-iot/topic-rules'
 import { parseWatsonDm, parseWatsonNotification, parseWatsonTopic, watsonDmResponse, watsonDmTopics, watsonTopics } from '../../src/providers/index'
 
 describe('Watson IoT topic builders and parsers', () => {

@@ -1,6 +1,9 @@
 import { PubSubError } from '../../errors.js'
+import type { ProviderResolver } from '../../hub/provider.js'
 import type { PublishOptions } from '../../types.js'
-import type { ProviderResolver } from '../provider.js'
+import type { Unchecked } from '../shared/wire-options.js'
+import type { WatsonIotOptions } from './options.js'
+import { fitsRule, topicRules } from './topic-rules.js'
 
 /** Watson IoT Platform rules: https://cloud.ibm.com/docs/IoT?topic=IoT-mqtt */
 const MAX_PAYLOAD = 131_072
@@ -8,35 +11,12 @@ const DOMAIN = 'messaging.internetofthings.ibmcloud.com'
 /** Type, device and app ids: at most 36 of these characters. */
 const ID = /^[A-Za-z0-9\-_.]{1,36}$/
 
-type Kind = 'device' | 'gateway' | 'application'
-
 function invalid(message: string): PubSubError {
   return new PubSubError('INVALID_OPTIONS', `watsonIot: ${message}`)
 }
 
-/**
- * Whether `value` fits `rule`. Rule levels: a literal, `*` (one level: any name in a topic, a name
- * or `+` in a filter) or a final `**` (any further levels, wildcards included).
- */
-export function fitsRule(rule: string, value: string, isFilter: boolean): boolean {
-  const r = rule.split('/')
-  const v = value.split('/')
-  for (let i = 0; i < r.length; i++) {
-    const level = r[i]!
-    if (level === '**') return true
-    const other = v[i]
-    if (other === undefined || other === '#') return false
-    if (level === '*') {
-      if (other === '' || (!isFilter && other === '+')) return false
-      continue
-    }
-    if (other !== level) return false
-  }
-  return r.length === v.length
-}
-
 interface Checked {
-  kind: Kind
+  kind: WatsonIotOptions['kind']
   org: string
   clientId: string
   username?: string
@@ -56,7 +36,7 @@ function checkId(value: unknown, what: string, example: string): string {
   return value
 }
 
-function check(o: Record<string, unknown>): Checked {
+function check(o: Unchecked<WatsonIotOptions>): Checked {
   const org = o.org
   if (typeof org !== 'string' || org === '') throw invalid('org is missing: give your organization id, the 6 characters before ".internetofthings.ibmcloud.com" in the dashboard URL.')
   const quickstart = org === 'quickstart'
@@ -110,25 +90,10 @@ function check(o: Record<string, unknown>): Checked {
   return c
 }
 
-/** The topics each kind of client may publish and subscribe to. */
-function rulesFor(c: Checked): { publish: string[]; subscribe: string[] } {
-  if (c.quickstart) return { publish: ['iot-2/evt/*/fmt/*'], subscribe: [] }
-  if (c.kind === 'device') return { publish: ['iot-2/evt/*/fmt/*', 'iotdevice-1/**'], subscribe: ['iot-2/cmd/*/fmt/*', 'iotdm-1/**'] }
-  if (c.kind === 'gateway') {
-    return {
-      publish: ['iot-2/type/*/id/*/evt/*/fmt/*', 'iotdevice-1/type/*/id/*/**'],
-      subscribe: ['iot-2/type/*/id/*/cmd/*/fmt/*', `iot-2/type/${c.typeId}/id/${c.deviceId}/notify`, 'iotdm-1/type/*/id/*/**'],
-    }
-  }
-  const events = 'iot-2/type/*/id/*/evt/*/fmt/*'
-  const commands = 'iot-2/type/*/id/*/cmd/*/fmt/*'
-  return { publish: [events, commands], subscribe: [events, commands, 'iot-2/type/*/id/*/mon', 'iot-2/app/*/mon'] }
-}
-
 /** Resolves `watsonIot` options into its connection and the platform's rules. */
 export const resolveWatsonIot: ProviderResolver = (options, context) => {
   const c = check(options)
-  const rules = rulesFor(c)
+  const rules = topicRules(c)
   const show = (list: string[]) => list.map(r => `"${r.replace(/\*\*/g, '…').replace(/\*/g, '<id>')}"`).join(', ')
   const warnedRetain = new Set<string>()
   return {

@@ -1,13 +1,6 @@
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { SignatureV4 } from '@smithy/signature-v4'
-
-/** AWS credentials as the SDK's providers return them. */
-export interface AwsCredentials {
-  accessKeyId: string
-  secretAccessKey: string
-  sessionToken?: string
-  expiration?: Date
-}
+import type { AwsCredentials } from './options.js'
 
 export interface PresignOptions {
   /** `wss` for AWS; `ws` for a local emulator. */

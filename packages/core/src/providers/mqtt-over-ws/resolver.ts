@@ -1,22 +1,13 @@
 import { PubSubError } from '../../errors.js'
+import { toBuffer } from '../../hub/publish-properties.js'
+import type { ProviderResolver } from '../../hub/provider.js'
 import { validateTopicName } from '../../topics/index.js'
-import { toBuffer } from '../publish-properties.js'
-import type { ProviderResolver } from '../provider.js'
-import { urlIdentity } from './identity-key.js'
-import { randomClientId } from './random-client-id.js'
+import { randomClientId } from '../shared/random-client-id.js'
+import type { MqttOverWsWireOptions } from './options.js'
+import { urlIdentity } from './url-identity.js'
 
-interface Options {
-  url: string
-  username?: string
-  password?: string
-  clientId?: string
-  protocolVersion: 4 | 5
-  keepalive: number
-  clean: boolean
-  connectTimeout: number
-  will?: { topic: string; payload: Uint8Array; qos?: number; retain?: boolean }
-  properties?: Record<string, unknown>
-}
+/** The options with their defaults; the values are as the tab sent them until `check` passes. */
+type Options = MqttOverWsWireOptions & Required<Pick<MqttOverWsWireOptions, 'protocolVersion' | 'keepalive' | 'clean' | 'connectTimeout'>>
 
 function invalid(message: string): PubSubError {
   return new PubSubError('INVALID_OPTIONS', `mqttOverWs: ${message}`)

@@ -1,10 +1,12 @@
 import { PubSubError } from '../../errors.js'
+import type { ProviderResolver, ResolvedProvider } from '../../hub/provider.js'
 import type { PublishOptions } from '../../types.js'
-import type { ProviderResolver, ResolvedProvider } from '../provider.js'
-import { presignAwsIotUrl, type AwsCredentials } from './aws-sigv4.js'
-import { fingerprint } from './fingerprint.js'
-import { randomClientId } from './random-client-id.js'
-import { RefreshingCredentials, toExpiration } from './refreshing-credentials.js'
+import { fingerprint } from '../shared/fingerprint.js'
+import { randomClientId } from '../shared/random-client-id.js'
+import { RefreshingCredentials, toExpiration } from '../shared/refreshing-credentials.js'
+import { IN_TAB, type Unchecked } from '../shared/wire-options.js'
+import type { AwsCredentials, AwsIotOptions, AwsIotWireOptions } from './options.js'
+import { presignAwsIotUrl } from './sigv4.js'
 
 /** AWS IoT limits: https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits */
 const MAX_PAYLOAD = 131_072
@@ -13,16 +15,10 @@ const MAX_SLASHES = 7
 /** Seconds a presigned URL may open a connection: AWS's own samples use a day, which tolerates a slow clock. */
 const URL_EXPIRES_IN = 86_400
 
-interface Options {
-  region: string
+/** The options checked, with their defaults, and the endpoint reduced to its host. */
+interface Options extends Required<Pick<AwsIotWireOptions, 'region' | 'protocol' | 'credentials' | 'protocolVersion' | 'keepalive' | 'clean' | 'connectTimeout'>> {
   host: string
-  protocol: 'wss' | 'ws'
-  credentials: AwsCredentials | 'function'
   clientId?: string
-  protocolVersion: 4 | 5
-  keepalive: number
-  clean: boolean
-  connectTimeout: number
 }
 
 function invalid(message: string): PubSubError {
@@ -32,7 +28,7 @@ function invalid(message: string): PubSubError {
 const DESCRIBE = 'run `aws iot describe-endpoint --endpoint-type iot:Data-ATS` for yours'
 
 /** Checks the options a tab sent; every message says what to fix and never echoes a secret. */
-function check(raw: Record<string, unknown>): Options {
+function check(raw: Unchecked<AwsIotWireOptions>): Options {
   const region = raw.region
   if (typeof region !== 'string' || region === '') throw invalid('region is missing: give the AWS region of your IoT endpoint, for example "eu-west-1".')
   if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) throw invalid(`region "${region.slice(0, 40)}" is not an AWS region name like "eu-west-1".`)
@@ -62,7 +58,7 @@ function check(raw: Record<string, unknown>): Options {
     if (protocol !== 'wss') throw invalid('AWS IoT takes only wss://: leave protocol out (ws is for a local emulator).')
   }
   const credentials = raw.credentials
-  if (credentials !== 'function') {
+  if (credentials !== IN_TAB) {
     const c = credentials as Partial<AwsCredentials> | undefined
     if (!c || typeof c !== 'object') throw invalid('credentials are missing: give { accessKeyId, secretAccessKey, sessionToken? } or an async function returning them (a Cognito identity pool provider, say).')
     if (typeof c.accessKeyId !== 'string' || !/^[A-Z0-9]{16,128}$/.test(c.accessKeyId)) throw invalid('credentials.accessKeyId is missing or malformed: it looks like "AKIA…" or "ASIA…" (16+ capital letters and digits).')
@@ -74,7 +70,7 @@ function check(raw: Record<string, unknown>): Options {
     region,
     host,
     protocol,
-    credentials: credentials === 'function' ? 'function' : normaliseStatic(credentials as AwsCredentials),
+    credentials: credentials === IN_TAB ? IN_TAB : normaliseStatic(credentials as AwsCredentials),
     protocolVersion: (raw.protocolVersion ?? 4) as 4 | 5,
     keepalive: (raw.keepalive ?? 60) as number,
     clean: (raw.clean ?? true) as boolean,
@@ -121,13 +117,13 @@ function checkTopic(topic: string, what: 'topic' | 'filter'): void {
 /** Resolves `awsIot` options: SigV4-presigned wss URL per connect attempt, refreshed credentials. */
 export const resolveAwsIot: ProviderResolver = async (options, context) => {
   const o = check(options)
-  const identity = o.credentials === 'function' ? 'fn' : await fingerprint(o.credentials.accessKeyId)
+  const identity = o.credentials === IN_TAB ? 'fn' : await fingerprint(o.credentials.accessKeyId)
   // Without a fixed client id, same-config tabs share one connection with one random id.
   const key = ['aws-iot', `${o.protocol}://${o.host}/mqtt`, o.clientId ?? '*', identity].join('|')
   const clientId = o.clientId ?? randomClientId()
   const refreshing =
-    o.credentials === 'function'
-      ? new RefreshingCredentials<AwsCredentials>(() => context.call('credentials'), normaliseFetched, m => context.warn(`awsIot: ${m}`))
+    o.credentials === IN_TAB
+      ? new RefreshingCredentials<AwsCredentials>(() => context.call('credentials' satisfies keyof AwsIotOptions), normaliseFetched, m => context.warn(`awsIot: ${m}`))
       : undefined
   const getCredentials = async (): Promise<AwsCredentials> => {
     if (refreshing) return refreshing.get()

@@ -1,14 +1,14 @@
 import { PubSubError } from '../../errors.js'
-import { createMqttClient } from '../mqtt-client.js'
-import { connackError, transportError } from '../mqtt-errors.js'
-import type { AzureDpsOptions } from '../../providers/azure-dps.js'
-import type { ProviderResolver, ResolvedProvider } from '../provider.js'
-import { deriveDeviceKey, fromBase64, sasToken } from './azure-sas.js'
-import { checkHost, checkHubSettings, hubRules, iotHubTarget } from './azure-iot-hub.js'
+import { createMqttClient } from '../../hub/mqtt-client.js'
+import { connackError, transportError } from '../../hub/mqtt-errors.js'
+import { checkHost } from '../azure-iot-hub/iot-hub-target.js'
+import { deriveDeviceKey, fromBase64, sasToken } from '../azure-iot-hub/sas.js'
+import type { Unchecked } from '../shared/wire-options.js'
+import type { AzureDpsOptions } from './options.js'
 
 /** DPS's MQTT API version: https://learn.microsoft.com/azure/iot-dps/iot-dps-mqtt-support */
 const DPS_API_VERSION = '2019-03-31'
-export const DPS_GLOBAL_ENDPOINT = 'global.azure-devices-provisioning.net'
+const DPS_GLOBAL_ENDPOINT = 'global.azure-devices-provisioning.net'
 /** Registration ids: up to 128 of these, case-insensitive, ending in a letter, digit or dash. */
 const REGISTRATION_ID = /^[a-z0-9\-._:]{0,127}[a-z0-9-]$/i
 
@@ -42,8 +42,7 @@ function invalid(message: string): PubSubError {
 }
 
 /** Checks DPS options; returns them normalised. */
-function checkRegister(raw: DpsRegisterOptions | Record<string, unknown>) {
-  const o = raw as Record<string, unknown>
+export function checkRegister(o: Unchecked<DpsRegisterOptions>) {
   const protocol = (o.protocol ?? 'wss') as 'wss' | 'ws'
   if (typeof o.idScope !== 'string' || !/^[A-Za-z0-9]{4,32}$/.test(o.idScope)) throw invalid('idScope is missing or malformed: copy the ID Scope ("0ne…") from the DPS overview page.')
   if (typeof o.registrationId !== 'string' || !REGISTRATION_ID.test(o.registrationId)) {
@@ -209,57 +208,4 @@ export async function registerWithDps(options: DpsRegisterOptions): Promise<DpsA
     client.on('close', () => finish(new PubSubError('UNREACHABLE', `azureDps: the connection to DPS (${o.endpoint}) closed before the registration completed.`)))
     client.connect()
   })
-}
-
-/** Assignments by DPS instance and registration id: one registration per device per worker life. */
-const assignments = new Map<string, Promise<DpsAssignment>>()
-
-/** Resolves `azureDps`: registers through DPS once (cached), then connects to the assigned IoT Hub. */
-export const resolveAzureDps: ProviderResolver = (options, context) => {
-  const settings = checkHubSettings('azureDps', options)
-  const reg = checkRegister(options)
-  const key = ['azure-dps', `${reg.protocol}://${reg.endpoint}`, reg.idScope, reg.registrationId.toLowerCase()].join('|')
-  const cacheKey = key
-  let assignment: DpsAssignment | undefined
-  let deviceKey: Promise<string> | undefined
-  const assign = (): Promise<DpsAssignment> => {
-    let pending = assignments.get(cacheKey)
-    if (!pending) {
-      pending = registerWithDps({ ...(options as unknown as DpsRegisterOptions) })
-      assignments.set(cacheKey, pending)
-      pending.catch(() => assignments.get(cacheKey) === pending && assignments.delete(cacheKey))
-    }
-    return pending
-  }
-  const provider: ResolvedProvider = {
-    key,
-    // The device id DPS assigns (often the registration id); known once registered.
-    get clientId() {
-      return assignment?.deviceId ?? reg.registrationId
-    },
-    protocolVersion: 4,
-    async prepare() {
-      assignment = await assign()
-      deviceKey ??= reg.key.group ? deriveDeviceKey(reg.key.value, reg.registrationId) : Promise.resolve(reg.key.value)
-      const hub = iotHubTarget(settings, { key: await deviceKey }, context.warn)
-      return hub.prepare(assignment.assignedHub.toLowerCase(), assignment.deviceId)
-    },
-    checkPublish(topic, payload, publishOptions) {
-      return hubRules(assignment?.deviceId ?? reg.registrationId).checkPublish!(topic, payload, publishOptions)
-    },
-    checkSubscribe(filter, qos) {
-      hubRules(assignment?.deviceId ?? reg.registrationId).checkSubscribe!(filter, qos)
-    },
-    explainError(error) {
-      if (error.code === 'BAD_CREDENTIALS' || error.code === 'NOT_AUTHORIZED') {
-        // The device may have been moved or re-provisioned: register again on the next attempt.
-        assignments.delete(cacheKey)
-        return new PubSubError(error.code, `The IoT Hub DPS assigned (${assignment?.assignedHub ?? 'unknown'}) refused device "${assignment?.deviceId ?? reg.registrationId}"; tabmq registers again on the next attempt.`, { details: error.details ?? {} })
-      }
-      return error
-    },
-    // A refusal after a fresh registration is worth one more try; the backoff keeps it gentle.
-    retryAuthFailures: true,
-  }
-  return provider
 }

@@ -1,5 +1,4 @@
-import type { ProviderConfig } from '../protocol.js'
-import { providerConfig } from './options-check.js'
+import type { WireOptions } from '../shared/wire-options.js'
 
 /** AWS credentials, as the AWS SDK's credential providers return them. */
 export interface AwsCredentials {
@@ -37,28 +36,5 @@ export interface AwsIotOptions {
   protocol?: 'wss' | 'ws'
 }
 
-/**
- * AWS IoT Core over WebSocket: the URL is presigned with SigV4 in the worker before every connect
- * attempt, and temporary credentials are refreshed ahead of their expiry.
- *
- * @example
- * import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers'
- * const provider = awsIot({
- *   region: 'eu-west-1',
- *   endpoint: 'abc123-ats.iot.eu-west-1.amazonaws.com',
- *   credentials: fromCognitoIdentityPool({ identityPoolId: 'eu-west-1:…', clientConfig: { region: 'eu-west-1' } }),
- * })
- */
-export function awsIot(options: AwsIotOptions): ProviderConfig {
-  return providerConfig(
-    'awsIot',
-    'aws-iot',
-    options,
-    {
-      region: 'give the AWS region of your IoT endpoint, like "eu-west-1".',
-      endpoint: 'give your IoT data endpoint, like "abc123-ats.iot.eu-west-1.amazonaws.com" (aws iot describe-endpoint --endpoint-type iot:Data-ATS).',
-      credentials: 'give { accessKeyId, secretAccessKey, sessionToken? } or an async function returning them.',
-    },
-    ['credentials'],
-  )
-}
+/** What the factory sends the hub: a credentials function stays in the tab. */
+export type AwsIotWireOptions = WireOptions<AwsIotOptions, 'credentials'>

@@ -1,6 +1,3 @@
-import type { ProviderConfig } from '../protocol.js'
-import { providerConfig } from './options-check.js'
-
 interface WatsonCommon {
   /** Your organization id: the 6 characters before ".internetofthings.ibmcloud.com" (or "quickstart"). */
   org: string
@@ -36,20 +33,5 @@ export interface WatsonApplicationOptions extends WatsonCommon {
   shared?: boolean
 }
 
+/** Options of {@link watsonIot}: a device, a gateway or an application. */
 export type WatsonIotOptions = WatsonDeviceOptions | WatsonApplicationOptions
-
-/**
- * IBM Watson IoT Platform: the org's host over wss, `d:`/`g:`/`a:` client ids and token
- * authentication. The hub enforces the platform's rules before sending (topics a client may use,
- * the 131072-byte payload limit, no retained messages, no QoS 2 for managed clients).
- *
- * @example
- * const provider = watsonIot({ org: 'a1b2c3', kind: 'device', typeId: 'thermostat', deviceId: 't-42', token })
- * await pubsub.publish(watsonTopics.deviceEvent('status'), { temp: 21 })
- */
-export function watsonIot(options: WatsonIotOptions): ProviderConfig {
-  return providerConfig('watsonIot', 'watson-iot', options, {
-    org: 'give your organization id, the 6 characters before ".internetofthings.ibmcloud.com".',
-    kind: 'give "device", "gateway" or "application".',
-  })
-}

@@ -1,7 +1,3 @@
-import type { PubSub } from '../create-pubsub.js'
-import { PubSubError } from '../errors.js'
-import { requestId, requestResponse } from './request-response.js'
-
 /** `key=value&…`, URL-encoded, as IoT Hub writes message properties into topics. */
 function propertyBag(properties: Record<string, string> | undefined): string {
   if (!properties) return ''
@@ -21,6 +17,13 @@ function parseBag(bag: string): Record<string, string> {
   return out
 }
 
+/** Where IoT Hub answers twin requests: the same for every device. */
+export const TWIN_RESPONSES = '$iothub/twin/res/#'
+/** A twin GET request, correlated by `rid`. */
+export const twinGetTopic = (rid: string) => `$iothub/twin/GET/?$rid=${rid}`
+/** A reported properties PATCH, correlated by `rid`. */
+export const twinPatchReportedTopic = (rid: string) => `$iothub/twin/PATCH/properties/reported/?$rid=${rid}`
+
 /**
  * The IoT Hub topics of one device: https://learn.microsoft.com/azure/iot/iot-mqtt-connect-to-iot-hub
  *
@@ -36,9 +39,9 @@ export function iotHubTopics(deviceId: string) {
     /** Cloud-to-device messages (the only filter IoT Hub accepts for them). */
     cloudToDevice: `devices/${deviceId}/messages/devicebound/#`,
     /** Responses to twin GET and PATCH requests. */
-    twinResponses: '$iothub/twin/res/#',
-    twinGet: (rid: string) => `$iothub/twin/GET/?$rid=${rid}`,
-    twinPatchReported: (rid: string) => `$iothub/twin/PATCH/properties/reported/?$rid=${rid}`,
+    twinResponses: TWIN_RESPONSES,
+    twinGet: twinGetTopic,
+    twinPatchReported: twinPatchReportedTopic,
     /** Desired property updates. */
     desiredUpdates: '$iothub/twin/PATCH/properties/desired/#',
     /** Direct method calls. */
@@ -76,50 +79,4 @@ export function parseIotHubTopic(topic: string): IotHubTopic | undefined {
   m = /^\$iothub\/methods\/POST\/([^/]+)\/\?(.*)$/.exec(topic)
   if (m) return { kind: 'method', name: decodeURIComponent(m[1]!), rid: parseBag(m[2]!).$rid ?? '' }
   return undefined
-}
-
-/** A device twin as IoT Hub returns it. */
-export interface DeviceTwin {
-  desired: Record<string, unknown> & { $version?: number }
-  reported: Record<string, unknown> & { $version?: number }
-}
-
-function twinRequest<R>(pubsub: PubSub, topic: (rid: string) => string, body: string, read: (status: number, payload: Uint8Array, version: number | undefined) => R, timeoutMs: number): Promise<R> {
-  const rid = requestId()
-  const t = topic(rid)
-  return requestResponse(pubsub, {
-    responses: '$iothub/twin/res/#',
-    topic: t,
-    payload: body,
-    timeoutMs,
-    what: `IoT Hub ${t}`,
-    match: m => {
-      const r = parseIotHubTopic(m.topic)
-      if (r?.kind !== 'twinResponse' || r.rid !== rid) return undefined
-      if (r.status >= 300) {
-        throw new PubSubError(r.status === 429 ? 'PUBLISH_REFUSED' : 'PROVIDER_ERROR', `IoT Hub answered ${r.status} to ${t.split('/?')[0]}${r.status === 429 ? ': throttled, try again later' : ''}.`, { details: { status: r.status } })
-      }
-      return read(r.status, m.payload, r.version)
-    },
-  })
-}
-
-/**
- * Reads the device's twin (desired and reported properties).
- *
- * @example
- * const { desired } = await getTwin(pubsub)
- */
-export function getTwin(pubsub: PubSub, options: { timeoutMs?: number } = {}): Promise<DeviceTwin> {
-  return twinRequest(pubsub, rid => `$iothub/twin/GET/?$rid=${rid}`, '', (_s, payload) => JSON.parse(new TextDecoder().decode(payload)) as DeviceTwin, options.timeoutMs ?? 10_000)
-}
-
-/**
- * Updates reported properties; resolves with the twin's new reported version.
- *
- * @example
- * await updateReportedProperties(pubsub, { firmware: '1.2.0' })
- */
-export function updateReportedProperties(pubsub: PubSub, patch: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<{ version: number | undefined }> {
-  return twinRequest(pubsub, rid => `$iothub/twin/PATCH/properties/reported/?$rid=${rid}`, JSON.stringify(patch), (_s, _p, version) => ({ version }), options.timeoutMs ?? 10_000)
 }

@@ -1,7 +1,7 @@
-import type { PubSub } from '../create-pubsub.js'
-import { PubSubError } from '../errors.js'
-import type { Subscription } from '../observable.js'
-import type { Message, Payload } from '../types.js'
+import type { PubSub } from '../../create-pubsub.js'
+import { PubSubError } from '../../errors.js'
+import type { Subscription } from '../../observable.js'
+import type { Message, Payload } from '../../types.js'
 
 /** A random id for correlating a request with its response: unique across the tabs sharing a connection. */
 export function requestId(): string {
