@@ -125,7 +125,7 @@ export class BrokerSubscriptions {
     for (const [filter, sub] of this.broker) {
       if (sub.leaving) {
         if (!sessionPresent) (clearTimeout(sub.leaving), this.broker.delete(filter)) // gone with the session anyway
-      } else if (!sessionPresent || sub.state === 'unsent') this.sendSubscribe(filter)
+      } else if (!sessionPresent || sub.state === 'unsent') this.sendSubscribe(filter, !sessionPresent)
     }
   }
 
@@ -279,7 +279,8 @@ export class BrokerSubscriptions {
     for (const server of activeServers) this.sendSubscribe(server)
   }
 
-  private sendSubscribe(filter: string): void {
+  /** `newSession`: the broker forgot every subscription, so its retained messages are for everyone again. */
+  private sendSubscribe(filter: string, newSession = false): void {
     const sub = this.broker.get(filter)
     if (!sub || !this.channel.connected) return
     sub.state = sub.state === 'active' ? 'active' : 'pending'
@@ -287,7 +288,7 @@ export class BrokerSubscriptions {
     // Subscriptions this filter can deliver to that have had their SUBACK had their retained messages:
     // the broker's answer to this SUBSCRIBE is for the newcomers.
     const established: TabSubscription[] = []
-    for (const wanted of this.wanted.filters()) {
+    if (!newSession) for (const wanted of this.wanted.filters()) {
       if (servingFilter(wanted, [filter]) === undefined) continue
       for (const s of this.wanted.values(wanted) ?? []) if (this.activated.has(s)) established.push(s)
     }

@@ -39,6 +39,8 @@ export interface ReceivedPacket {
  */
 export class DeliveryRouter {
   private readonly cache = new RetainedCache()
+  /** Retained windows still open, cleared on dispose so a closed connection leaves no timer behind. */
+  private readonly windows = new Set<ReturnType<typeof setTimeout>>()
   private seq = 0
   messagesIn = 0
 
@@ -96,7 +98,12 @@ export class DeliveryRouter {
    */
   granted(served: Iterable<TabSubscription>): void {
     const waiting = [...served].filter(s => s.awaitingRetained)
-    if (waiting.length) setTimeout(() => waiting.forEach(s => (s.awaitingRetained = false)), RETAINED_WINDOW_MS)
+    if (waiting.length === 0) return
+    const timer = setTimeout(() => {
+      this.windows.delete(timer)
+      for (const s of waiting) s.awaitingRetained = false
+    }, RETAINED_WINDOW_MS)
+    this.windows.add(timer)
   }
 
   /** A new connection: without a session (MQTT 3.1.1) the broker resends retained messages to everyone, as to a lone client. */
@@ -111,7 +118,10 @@ export class DeliveryRouter {
   }
 
   /** Stops the router's timers. */
-  dispose(): void {}
+  dispose(): void {
+    for (const timer of this.windows) clearTimeout(timer)
+    this.windows.clear()
+  }
 
   /**
    * A broker may send one copy per matching subscription (Mosquitto does on MQTT 5). Each copy

@@ -65,6 +65,23 @@ describe('DeliveryRouter, MQTT 3.1.1', () => {
     expect(received(t).map(m => m.split('=')[0])).toEqual(['w/early', 'w/late'])
   })
 
+  it('after a reconnect without a session every subscription takes the retained messages the broker resends', () => {
+    const { channel, subs, router, add } = setup(false)
+    const t = tab()
+    const s = subscription(t.link, 'p/+')
+    add(s)
+    channel.answer('p/+')
+    vi.advanceTimersByTime(RETAINED_WINDOW_MS)
+    router.route('p/1', bytes('not for us'), { qos: 0, retain: true })
+    channel.drop()
+    subs.disconnected()
+    channel.connected = true
+    router.connected(false)
+    subs.connected(false)
+    router.route('p/1', bytes('again'), { qos: 0, retain: true })
+    expect(received(t)).toEqual([`p/1=again (retained) → ${s.subId}`])
+  })
+
   it('a message matching several filters of one subscription is delivered once, and once per subscription', () => {
     const { channel, router, add } = setup(false)
     const t = tab()
@@ -75,6 +92,19 @@ describe('DeliveryRouter, MQTT 3.1.1', () => {
     channel.answer('o/#')
     router.route('o/x', bytes('1'), { qos: 0, retain: false })
     expect(received(t)).toEqual([`o/x=1 → ${both.subId},${wide.subId}`])
+  })
+})
+
+describe('DeliveryRouter, closing', () => {
+  it('close clears the timer that ends a retained-message window', () => {
+    const { channel, subs, router, add } = setup(false)
+    const t = tab()
+    add(subscription(t.link, 'cw/#'))
+    channel.answer('cw/#') // opens the retained window of the new subscription
+    expect(vi.getTimerCount()).toBe(1)
+    subs.dispose()
+    router.dispose()
+    expect(vi.getTimerCount()).toBe(0)
   })
 })
 
