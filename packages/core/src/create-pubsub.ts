@@ -1,11 +1,11 @@
 import { encodePayload } from './codec.js'
 import { PubSubError } from './errors.js'
 import { Observable } from './observable.js'
-import type { HubApi, ProviderConfig } from './protocol.js'
+import type { HubApi, ProviderConfig, TabEvent } from './protocol.js'
 import { createStore } from './store.js'
-import { HubLink } from './client/hub-link.js'
-import { LocalSubscriptions, type SubscriptionStatus } from './client/local-subscriptions.js'
-import { PendingPublishes } from './client/pending-publishes.js'
+import { closedError, createHubLink } from './client/hub-link.js'
+import { createLocalSubscriptions, type SubscriptionStatus } from './client/local-subscriptions.js'
+import { createPendingPublishes } from './client/pending-publishes.js'
 import { createTopicStore, type TopicOptions, type TopicStore } from './client/topic-store.js'
 import type { TransportChoice, TransportKind } from './transports/select-transport.js'
 import type {
@@ -74,8 +74,6 @@ export interface PubSub {
 
 const toList = (topics: string | readonly string[]): string[] => (typeof topics === 'string' ? [topics] : Array.isArray(topics) ? [...topics] : [topics as unknown as string])
 
-const closedError = () => new PubSubError('CLOSED', 'This tabmq client is closed: create a new one with createPubSub().')
-
 /**
  * Creates a tab's client. Tabs with the same provider config share one broker connection. It
  * starts on first use (a subscribe, a publish, stats, or a state listener), not on creation: a
@@ -95,16 +93,17 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
   const { functions, ...provider } = options.provider
   let closed = false
 
-  const link: HubLink = new HubLink(
+  const onEvent = (event: TabEvent) => {
+    if (event.t === 'batch') subs.deliver(event.messages)
+    else if (event.t === 'state') state.set({ status: event.state.status, attempt: event.state.attempt, error: event.state.error ? PubSubError.from(event.state.error) : undefined })
+    else subs.status(event.subId, event.status === 'active' ? { status: 'active' } : { status: 'error', error: PubSubError.from(event.error) })
+  }
+  const link = createHubLink(
     { ...options, timeoutMs, functions, request: { provider, reconnect: options.reconnect, offline: options.offline } },
     {
-      onEvent(event) {
-        if (event.t === 'batch') subs.deliver(event.messages)
-        else if (event.t === 'state') state.set({ status: event.state.status, attempt: event.state.attempt, error: event.state.error ? PubSubError.from(event.state.error) : undefined })
-        else subs.status(event.subId, event.status === 'active' ? { status: 'active' } : { status: 'error', error: PubSubError.from(event.error) })
-      },
+      onEvent,
       onOpen(opened, restarted) {
-        this.onEvent({ t: 'state', state: opened.state })
+        onEvent({ t: 'state', state: opened.state })
         if (restarted) {
           subs.resend()
           publishes.resend()
@@ -113,8 +112,8 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
       onFail: error => state.set({ status: 'offline', attempt: 0, error }),
     },
   )
-  const subs = new LocalSubscriptions(link, timeoutMs)
-  const publishes = new PendingPublishes(link, options.publishTimeoutMs ?? 30_000)
+  const subs = createLocalSubscriptions(link, timeoutMs)
+  const publishes = createPendingPublishes(link, options.publishTimeoutMs ?? 30_000)
 
   const client: PubSub = {
     get transport() {

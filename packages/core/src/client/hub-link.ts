@@ -14,13 +14,37 @@ export interface HubLinkOptions {
   functions: ProviderFunctions | undefined
 }
 
-/** What the link tells its owner. `gen` tells events of a dead hub from the current one's. */
+/** What the link tells its owner. */
 export interface HubLinkEvents {
+  /** What the current hub posts (events of a dead hub are dropped). */
   onEvent(event: TabEvent): void
-  /** A session is open on a hub; `restarted` when it replaced a dead one (restore what was sent). */
+  /** A session is open on a hub; `restarted` when it replaced a dead one (send again what was sent). */
   onOpen(opened: OpenResult, restarted: boolean): void
   /** The hub could not be started. */
   onFail(error: PubSubError): void
+}
+
+/** The tab's link to the hub, as the client's other units use it. */
+export interface HubLink {
+  /** Which hub this is: each start after a dead hub is a new generation. */
+  readonly generation: number
+  readonly sessionId: string
+  /** The transport in use, or the one a start would pick. */
+  readonly kind: TransportKind
+  readonly isStarted: boolean
+  /** Starts on first call; later calls wait for the current start. Rejects with CLOSED once closed. */
+  started(): Promise<void>
+  /** The current hub's API; call after `started()`. */
+  api(): HubApi
+  /** Leaves the hub for good. Best effort: the tab's lock tells the hub anyway. */
+  close(): Promise<void>
+}
+
+export const closedError = () => new PubSubError('CLOSED', 'This tabmq client is closed: create a new one with createPubSub().')
+
+export function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.value
+  throw PubSubError.from(result.error)
 }
 
 function newId(): string {
@@ -29,120 +53,100 @@ function newId(): string {
   return Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
 }
 
-export function unwrap<T>(result: Result<T>): T {
-  if (result.ok) return result.value
-  throw PubSubError.from(result.error)
-}
-
 /**
  * The tab's link to the hub: starts it on first use, holds the tab's Web Lock, watches the hub's
  * lock and starts a new hub when it dies, says goodbye on `pagehide` and opens a new session when
- * the page comes back from the back/forward cache. Each hub it starts is a new `generation`.
+ * the page comes back from the back/forward cache. A closure rather than a class: its state
+ * minifies to short names, and this is code every tab loads.
  */
-export class HubLink {
-  generation = 0
-  sessionId = ''
-  private transport: Transport | undefined
-  private ready: Promise<void> | undefined
-  private closed = false
-  private releaseTabLock: () => void = () => {}
-  private stopWatchingHub: () => void = () => {}
-  private readonly removePageListeners: () => void
+export function createHubLink(options: HubLinkOptions, events: HubLinkEvents): HubLink {
+  let generation = 0
+  let sessionId = ''
+  let transport: Transport | undefined
+  let ready: Promise<void> | undefined
+  let closed = false
+  let releaseTabLock = () => {}
+  let stopWatchingHub = () => {}
 
-  constructor(
-    private readonly options: HubLinkOptions,
-    private readonly events: HubLinkEvents,
-  ) {
-    this.removePageListeners = this.listenToPage()
-  }
-
-  /** The transport in use, or the one a start would pick. */
-  get kind(): TransportKind {
-    return this.transport?.kind ?? plannedTransport(this.options)
-  }
-
-  get isStarted(): boolean {
-    return this.ready !== undefined
-  }
-
-  /** Starts on first call; later calls wait for the current start. */
-  started(): Promise<void> {
-    if (this.closed) return Promise.reject(new PubSubError('CLOSED', 'This tabmq client is closed: create a new one with createPubSub().'))
-    if (!this.ready) this.ready = this.start()
-    return this.ready
-  }
-
-  /** The current hub's API; call after `started()`. */
-  api(): HubApi {
-    if (!this.transport) throw new PubSubError('WORKER_FAILED', 'The tabmq worker did not start.')
-    return this.transport.api
-  }
-
-  /** Leaves the hub for good. Best effort: the tab's lock tells the hub anyway. */
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    this.removePageListeners()
-    this.stopWatchingHub()
-    try {
-      if (this.ready) {
-        await this.ready
-        await withTimeout(this.api().close(this.sessionId), this.options.timeoutMs, 'close')
-      }
-    } catch {
-      // A hub that is gone or slow does not keep the tab from closing.
-    }
-    this.releaseTabLock()
-    this.transport?.dispose()
-  }
-
-  private start(): Promise<void> {
-    const started = this.open()
-    started.catch(error => this.events.onFail(toPubSubError(error, 'WORKER_FAILED')))
-    return started
+  const api = (): HubApi => {
+    if (!transport) throw new PubSubError('WORKER_FAILED', 'The tabmq worker did not start.')
+    return transport.api
   }
 
   /** Opens a session on a (new) hub. */
-  private async open(): Promise<void> {
-    const gen = ++this.generation
-    const transport = (this.transport = selectTransport(this.options))
-    this.sessionId = newId()
+  async function open(): Promise<void> {
+    const gen = ++generation
+    const t = (transport = selectTransport(options))
+    sessionId = newId()
     // The tab's lock is held before the hub hears of it: the hub waits on it to learn of our death.
-    this.releaseTabLock()
-    this.releaseTabLock = await holdLock(`tabmq:tab:${this.sessionId}`)
-    const deliveries = transport.connectDeliveries(event => {
-      if (gen === this.generation && !this.closed) this.events.onEvent(event)
+    releaseTabLock()
+    releaseTabLock = await holdLock(`tabmq:tab:${sessionId}`)
+    const deliveries = t.connectDeliveries(event => {
+      if (gen === generation && !closed) events.onEvent(event)
     })
-    const request: OpenRequest = { sessionId: this.sessionId, ...this.options.request }
-    const opened = unwrap(await withTimeout(transport.api.open(request, deliveries, transport.wrapFunctions(this.options.functions)), this.options.timeoutMs, 'Opening the tabmq worker'))
-    if (gen !== this.generation || this.closed) return
-    this.stopWatchingHub()
-    if (opened.hubLock) this.stopWatchingHub = whenLockFree(opened.hubLock, () => this.restart())
-    this.events.onOpen(opened, gen > 1)
+    const opened = unwrap(await withTimeout(t.api.open({ sessionId, ...options.request }, deliveries, t.wrapFunctions(options.functions)), options.timeoutMs, 'Opening the tabmq worker'))
+    if (gen !== generation || closed) return
+    stopWatchingHub()
+    if (opened.hubLock) stopWatchingHub = whenLockFree(opened.hubLock, restart)
+    events.onOpen(opened, gen > 1)
+  }
+
+  function start(): Promise<void> {
+    const opening = open()
+    opening.catch(error => events.onFail(toPubSubError(error, 'WORKER_FAILED')))
+    return (ready = opening)
   }
 
   /** The hub died (its host tab crashed) or said goodbye for us (bfcache): start a new one. */
-  private restart(): void {
-    if (this.closed) return
-    this.transport?.dispose()
-    this.ready = this.start()
+  function restart(): void {
+    if (closed) return
+    transport?.dispose()
+    void start()
   }
 
-  private listenToPage(): () => void {
-    if (typeof addEventListener !== 'function' || typeof window === 'undefined') return () => {}
-    // The fast path of tab death: a goodbye; the Web Lock catches crashes.
-    const onHide = () => {
-      if (this.ready && !this.closed) void this.transport?.api.close(this.sessionId).catch(() => {})
-    }
-    // Back from the back/forward cache: pagehide said goodbye, so open a new session.
-    const onShow = (e: Event) => {
-      if ((e as PageTransitionEvent).persisted && this.ready) this.restart()
-    }
+  // The fast path of tab death: a goodbye; the Web Lock catches crashes.
+  const onHide = () => void (ready && !closed && transport?.api.close(sessionId).catch(() => {}))
+  // Back from the back/forward cache: pagehide said goodbye, so open a new session.
+  const onShow = (e: Event) => void ((e as PageTransitionEvent).persisted && ready && restart())
+  const inPage = typeof addEventListener === 'function' && typeof window !== 'undefined'
+  if (inPage) {
     addEventListener('pagehide', onHide)
     addEventListener('pageshow', onShow)
-    return () => {
-      removeEventListener('pagehide', onHide)
-      removeEventListener('pageshow', onShow)
-    }
+  }
+
+  return {
+    get generation() {
+      return generation
+    },
+    get sessionId() {
+      return sessionId
+    },
+    get kind() {
+      return transport?.kind ?? plannedTransport(options)
+    },
+    get isStarted() {
+      return ready !== undefined
+    },
+    started: () => (closed ? Promise.reject(closedError()) : (ready ?? start())),
+    api,
+    async close() {
+      if (closed) return
+      closed = true
+      if (inPage) {
+        removeEventListener('pagehide', onHide)
+        removeEventListener('pageshow', onShow)
+      }
+      stopWatchingHub()
+      try {
+        if (ready) {
+          await ready
+          await withTimeout(api().close(sessionId), options.timeoutMs, 'close')
+        }
+      } catch {
+        // A hub that is gone or slow does not keep the tab from closing.
+      }
+      releaseTabLock()
+      transport?.dispose()
+    },
   }
 }

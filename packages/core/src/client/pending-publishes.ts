@@ -13,57 +13,59 @@ interface PendingPublish {
   reject(error: unknown): void
 }
 
+/** Publishes awaiting the hub's answer. */
+export interface PendingPublishes {
+  /** Sends one publish; resolves on the broker's acknowledgement, rejects with a coded error or TIMEOUT. */
+  add(topics: string[], payload: Uint8Array, options: PublishOptions): Promise<void>
+  /** A new hub: sends again what the dead one never answered. */
+  resend(): void
+  rejectAll(error: PubSubError): void
+}
+
 /**
  * Publishes awaiting the hub's answer (the broker's PUBACK/PUBCOMP). When the hub dies before it
  * answers, they are sent again to the new one: a QoS 1/2 publish is never dropped by a restart.
  */
-export class PendingPublishes {
-  private readonly items = new Set<PendingPublish>()
+export function createPendingPublishes(link: HubLink, timeoutMs: number): PendingPublishes {
+  const items = new Set<PendingPublish>()
 
-  constructor(
-    private readonly link: HubLink,
-    private readonly timeoutMs: number,
-  ) {}
-
-  /** Sends one publish; resolves on the broker's acknowledgement, rejects with a coded error or TIMEOUT. */
-  add(topics: string[], payload: Uint8Array, options: PublishOptions): Promise<void> {
-    let item: PendingPublish | undefined
-    const acknowledged = new Promise<void>((resolve, reject) => {
-      item = { topics, payload, options, generation: 0, resolve, reject }
-      this.items.add(item)
-      void this.send(item)
-    })
-    return withTimeout(acknowledged, this.timeoutMs, 'publish').catch(error => {
-      if (item) this.items.delete(item)
-      throw error
-    })
-  }
-
-  /** A new hub: sends again what the dead one never answered. */
-  resend(): void {
-    for (const item of this.items) if (item.generation !== this.link.generation) void this.send(item)
-  }
-
-  rejectAll(error: PubSubError): void {
-    for (const item of this.items) item.reject(error)
-    this.items.clear()
-  }
-
-  private async send(item: PendingPublish): Promise<void> {
+  async function send(item: PendingPublish): Promise<void> {
     let gen = -1
     try {
-      await this.link.started()
-      if (item.generation === this.link.generation) return // already sent to this hub
-      gen = item.generation = this.link.generation
-      const result = await this.link.api().publish(this.link.sessionId, item.topics, item.payload, item.options)
-      if (gen !== this.link.generation) return // the hub died meanwhile; resend() sends it again
-      this.items.delete(item)
+      await link.started()
+      if (item.generation === link.generation) return // already sent to this hub
+      gen = item.generation = link.generation
+      const result = await link.api().publish(link.sessionId, item.topics, item.payload, item.options)
+      if (gen !== link.generation) return // the hub died meanwhile; resend() sends it again
+      items.delete(item)
       if (result.ok) item.resolve()
       else item.reject(PubSubError.from(result.error))
     } catch (error) {
-      if (gen !== -1 && gen !== this.link.generation) return
-      this.items.delete(item)
+      if (gen !== -1 && gen !== link.generation) return
+      items.delete(item)
       item.reject(toPubSubError(error, 'WORKER_FAILED'))
     }
+  }
+
+  return {
+    add(topics, payload, options) {
+      let item: PendingPublish | undefined
+      const acknowledged = new Promise<void>((resolve, reject) => {
+        item = { topics, payload, options, generation: 0, resolve, reject }
+        items.add(item)
+        void send(item)
+      })
+      return withTimeout(acknowledged, timeoutMs, 'publish').catch(error => {
+        if (item) items.delete(item)
+        throw error
+      })
+    },
+    resend() {
+      for (const item of items) if (item.generation !== link.generation) void send(item)
+    },
+    rejectAll(error) {
+      for (const item of items) item.reject(error)
+      items.clear()
+    },
   }
 }
