@@ -59,8 +59,10 @@ export interface LifecycleEvents {
 
 /**
  * The connection's lifecycle: connect, and after every loss reconnect with backoff, asking the
- * provider to prepare each attempt (fresh signed URLs and tokens); stop on a refused login until
- * a tab brings new settings. mqtt.js never reconnects by itself.
+ * provider to prepare each attempt (fresh signed URLs and tokens). One rule for every provider: a
+ * refused login (BAD_CREDENTIALS or NOT_AUTHORIZED, from the CONNACK or from the provider while it
+ * prepares) stops in `offline` with the error until a tab brings new settings. mqtt.js never
+ * reconnects by itself.
  *
  * @example
  * const lifecycle = new ConnectionLifecycle(provider, { reconnect }, events)
@@ -155,7 +157,10 @@ export class ConnectionLifecycle {
     } catch (error) {
       if (this.phase !== preparing) return
       this.lastError = toPubSubError(error, 'PROVIDER_ERROR')
-      this.retryLater(attempt)
+      // A provider refused before MQTT (DPS refusing the registration, expired fixed credentials):
+      // the same rule as a refused CONNACK.
+      if (isAuthFailure(this.lastError)) this.stop(attempt)
+      else this.retryLater(attempt)
       return
     }
     if (this.phase !== preparing) return // closed meanwhile
@@ -176,6 +181,12 @@ export class ConnectionLifecycle {
       Object.assign(this.mqtt.options, target.options)
       this.mqtt.reconnect()
     }
+  }
+
+  /** A refused login: retrying it only hammers the broker. Stop and show it until a tab brings new settings. */
+  private stop(attempt: number): void {
+    this.go({ name: 'refused', attempt })
+    this.events.refused(this.refusal!)
   }
 
   private retryLater(attempt: number): void {
@@ -204,7 +215,7 @@ export class ConnectionLifecycle {
     this.lastError = explained
     const p = this.phase
     if (p.name !== 'opening' && p.name !== 'open') return
-    const refused = Boolean(p.failure?.refused) || ((isAuthFailure(error) || isAuthFailure(explained)) && !this.provider.retryAuthFailures)
+    const refused = Boolean(p.failure?.refused) || isAuthFailure(error) || isAuthFailure(explained)
     p.failure = { error: explained, refused }
   }
 
@@ -212,16 +223,12 @@ export class ConnectionLifecycle {
     this.events.disconnected()
     const p = this.phase
     if (p.name !== 'opening' && p.name !== 'open') return
-    if (p.name === 'opening' && !p.failure && !this.lastError) {
-      // Also what a refused WebSocket upgrade looks like: mqtt.js drops the HTTP status.
+    if (p.name === 'opening' && !p.failure) {
+      // Also what a refused WebSocket upgrade looks like: mqtt.js drops the HTTP status. Every such
+      // close reaches the provider, whose explanation may drop credentials the server refused.
       this.fail(new PubSubError('UNREACHABLE', 'The broker did not complete the connection (no CONNACK): check the URL, the path (often /mqtt) and that it speaks MQTT over WebSocket.'))
     }
-    if (p.failure?.refused) {
-      // Retrying a refused login only hammers the broker: stop and show it.
-      this.go({ name: 'refused', attempt: p.attempt })
-      this.events.refused(this.refusal!)
-      return
-    }
-    this.retryLater(p.attempt)
+    if (p.failure?.refused) this.stop(p.attempt)
+    else this.retryLater(p.attempt)
   }
 }
