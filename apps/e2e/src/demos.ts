@@ -16,7 +16,10 @@ export interface Demo {
  * Every demo, the same dashboard (../shared/DEMO.md): the suite runs each case against each.
  * `TABMQ_DEMO=vue-demo` runs one.
  */
-export const ALL_DEMOS: Demo[] = [{ name: 'react-demo', dist: join(appsDir, 'react-demo/dist') }]
+export const ALL_DEMOS: Demo[] = [
+  { name: 'react-demo', dist: join(appsDir, 'react-demo/dist') },
+  { name: 'vue-demo', dist: join(appsDir, 'vue-demo/dist') },
+]
 
 export function selectedDemos(): Demo[] {
   const only = process.env.TABMQ_DEMO
