@@ -1,28 +1,69 @@
-// Measures what a tab loads: @tabmq/core's client and the mqttOverWs provider, bundled and
-// minified as an app's bundler would, gzipped. The inline hub is a lazy chunk a tab never loads.
-import { build } from 'esbuild'
+// What a tab loads, gzipped, measured two ways an app bundles @tabmq/core's dist:
+//  - vite: a Vite production build of a small app (create a client, subscribe, render a topic
+//    store, publish); what its index.html loads: the entry and the chunks it imports, not the
+//    worker, which runs in the SharedWorker, and not Vite's own modulepreload polyfill, which
+//    every Vite app carries;
+//  - single-file: esbuild, one file, no code splitting (an app that inlines every lazy import).
+// `--check` fails when either is over the budget or carries mqtt.js: CI runs it after the tests.
+import { build as esbuild } from 'esbuild'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-const result = await build({
-  stdin: { contents: "export { createPubSub } from './dist/index.js'; export { mqttOverWs } from './dist/providers/index.js'", resolveDir: process.cwd() },
-  bundle: true,
-  splitting: true,
-  outdir: 'node_modules/.tab-size',
-  format: 'esm',
-  platform: 'browser',
-  minify: true,
-  write: false,
-  metafile: true,
-})
-const entry = result.outputFiles.find(f => /stdin\.js$/.test(f.path))
-const chunks = result.outputFiles.filter(f => f.path.endsWith('.js'))
-// What loads at start: the entry plus the chunks it imports statically.
-const statics = new Set([entry.path])
-for (const [out, meta] of Object.entries(result.metafile.outputs)) {
-  if (entry.path.endsWith(out)) for (const imp of meta.imports) if (imp.kind === 'import-statement') statics.add(imp.path)
+const BUDGET = 5 * 1024
+const core = resolve(import.meta.dirname, '..')
+const APP = `
+import { createPubSub } from '@tabmq/core'
+import { mqttOverWs } from '@tabmq/core/providers'
+const pubsub = createPubSub({ provider: mqttOverWs({ url: 'ws://127.0.0.1:8083/mqtt' }) })
+pubsub.subscribe('devices/+/telemetry').subscribe({ next: m => console.log(m.topic, m.data) })
+const status = pubsub.topic('devices/d1/status')
+status.subscribe(s => (document.body.textContent = String(s.data)))
+pubsub.connectionState.subscribe(s => console.log(s.status))
+document.body.onclick = () => void pubsub.publish('devices/d1/cmd', { on: true }, { qos: 1 })
+`
+const gz = bytes => gzipSync(bytes, { level: 9 }).length
+const hasMqtt = text => /MqttClient|mqtt-packet/.test(text)
+
+async function viteSize(dir) {
+  const { build } = await import('vite')
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>')
+  writeFileSync(join(dir, 'main.js'), APP)
+  const out = join(dir, 'dist')
+  await build({ root: dir, logLevel: 'silent', configFile: false, build: { outDir: out, emptyOutDir: true, modulePreload: { polyfill: false } }, worker: { format: 'es' } })
+  const html = readFileSync(join(out, 'index.html'), 'utf8')
+  // What the page loads: its module script and modulepreloads (the worker's file is only named inside the code).
+  const loaded = [...html.matchAll(/(?:src|href)="\/?([^"]+\.js)"/g)].map(m => m[1])
+  const texts = loaded.map(f => readFileSync(join(out, f)))
+  const workers = readdirSync(join(out, 'assets')).filter(f => f.endsWith('.js') && !loaded.includes(`assets/${f}`))
+  return { files: loaded.length, workerFiles: workers.length, minifiedBytes: texts.reduce((n, t) => n + t.length, 0), gzipBytes: texts.reduce((n, t) => n + gz(t), 0), containsMqtt: texts.some(t => hasMqtt(t.toString())) }
 }
-const loaded = chunks.filter(f => [...statics].some(s => f.path.endsWith(s.replace(/^.*node_modules/, 'node_modules')) || f.path === s))
-const bytes = loaded.reduce((n, f) => n + f.contents.length, 0)
-const gz = loaded.reduce((n, f) => n + gzipSync(f.contents, { level: 9 }).length, 0)
-const containsMqtt = loaded.some(f => new TextDecoder().decode(f.contents).includes('MqttClient'))
-console.log(JSON.stringify({ files: loaded.length, minifiedBytes: bytes, gzipBytes: gz, containsMqtt }))
+
+async function singleFileSize(dir) {
+  writeFileSync(join(dir, 'single.js'), APP)
+  const result = await esbuild({ entryPoints: [join(dir, 'single.js')], bundle: true, splitting: false, outfile: join(dir, 'single.out.js'), format: 'esm', platform: 'browser', minify: true, write: false, logLevel: 'silent', nodePaths: [join(core, 'node_modules')] })
+  const js = result.outputFiles.filter(f => f.path.endsWith('.js'))
+  return { files: js.length, minifiedBytes: js.reduce((n, f) => n + f.contents.length, 0), gzipBytes: js.reduce((n, f) => n + gz(f.contents), 0), containsMqtt: js.some(f => hasMqtt(new TextDecoder().decode(f.contents))) }
+}
+
+// The app lives inside the package so that '@tabmq/core' resolves to this package's dist.
+const scratch = join(core, 'node_modules/.tab-size')
+mkdirSync(scratch, { recursive: true })
+const dir = mkdtempSync(join(scratch, 'app-'))
+mkdirSync(join(dir, 'node_modules/@tabmq'), { recursive: true })
+const { symlinkSync } = await import('node:fs')
+symlinkSync(core, join(dir, 'node_modules/@tabmq/core'), 'dir')
+try {
+  const sizes = { budgetBytes: BUDGET, vite: await viteSize(dir), singleFile: await singleFileSize(dir) }
+  console.log(JSON.stringify(sizes, null, 2))
+  if (process.argv.includes('--check')) {
+    const over = Object.entries(sizes).filter(([, s]) => typeof s === 'object' && (s.gzipBytes > BUDGET || s.containsMqtt))
+    if (over.length) {
+      console.error(`What a tab loads is over budget (${BUDGET} bytes gzipped, no mqtt.js): ${over.map(([k, s]) => `${k} ${s.gzipBytes} bytes${s.containsMqtt ? ' with mqtt.js' : ''}`).join(', ')}.`)
+      process.exit(1)
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}

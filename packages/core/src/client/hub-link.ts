@@ -36,6 +36,12 @@ export interface HubLink {
   started(): Promise<void>
   /** The current hub's API; call after `started()`. */
   api(): HubApi
+  /**
+   * Sends `item` to the current hub, once per hub (whoever asks first), and resolves with its
+   * answer; `undefined` when the hub died first (the new hub gets it again on `onOpen`). Rejects
+   * when the current hub cannot be reached.
+   */
+  send<T>(item: { sentIn: number }, call: (api: HubApi, sessionId: string) => Promise<T>): Promise<{ answer: T } | undefined>
   /** Leaves the hub for good. Best effort: the tab's lock tells the hub anyway. */
   close(): Promise<void>
 }
@@ -68,6 +74,7 @@ export function createHubLink(options: HubLinkOptions, events: HubLinkEvents): H
   let releaseTabLock = () => {}
   let stopWatchingHub = () => {}
 
+  const started = () => (closed ? Promise.reject(closedError()) : (ready ?? start()))
   const api = (): HubApi => {
     if (!transport) throw new PubSubError('WORKER_FAILED', 'The tabmq worker did not start.')
     return transport.api
@@ -127,8 +134,20 @@ export function createHubLink(options: HubLinkOptions, events: HubLinkEvents): H
     get isStarted() {
       return ready !== undefined
     },
-    started: () => (closed ? Promise.reject(closedError()) : (ready ?? start())),
+    started,
     api,
+    async send(item, call) {
+      let gen = -1
+      try {
+        await started()
+        if (item.sentIn === generation) return
+        gen = item.sentIn = generation
+        const answer = await call(api(), sessionId)
+        return gen === generation ? { answer } : undefined
+      } catch (error) {
+        if (gen === -1 || gen === generation) throw error
+      }
+    },
     async close() {
       if (closed) return
       closed = true

@@ -46,28 +46,21 @@ export function createLocalSubscriptions(link: HubLink, timeoutMs: number): Loca
     }
   }
 
-  async function send(id: number): Promise<void> {
-    let gen = -1
-    try {
-      await link.started()
-      const sub = byId.get(id)
-      // Sent once per hub, whoever asks first.
-      if (!sub || sub.sentIn === link.generation) return
-      gen = sub.sentIn = link.generation
-      const result = await withTimeout(link.api().subscribe(link.sessionId, id, sub.filters, sub.qos), timeoutMs, 'subscribe')
-      if (!result.ok && gen === link.generation) status(id, { status: 'error', error: PubSubError.from(result.error) })
-    } catch (error) {
-      // A hub that died meanwhile never answers: the new hub gets it again from resend().
-      if (gen === -1 || gen === link.generation) status(id, { status: 'error', error: toPubSubError(error, 'WORKER_FAILED') })
-    }
-  }
+  const send = (id: number, sub: LocalSubscription & { sentIn: number }) =>
+    link.send(sub, (api, sessionId) => withTimeout(api.subscribe(sessionId, id, sub.filters, sub.qos), timeoutMs, 'subscribe')).then(
+      sent => {
+        if (sent && !sent.answer.ok) status(id, { status: 'error', error: PubSubError.from(sent.answer.error) })
+      },
+      error => status(id, { status: 'error', error: toPubSubError(error, 'WORKER_FAILED') }),
+    )
 
   return {
     add(sub) {
       const id = nextId++
-      byId.set(id, { ...sub, sentIn: 0 })
+      const entry = { ...sub, sentIn: 0 }
+      byId.set(id, entry)
       sub.onStatus?.({ status: 'pending' })
-      void send(id)
+      void send(id, entry)
       return () => {
         if (!byId.delete(id) || !link.isStarted) return
         link
@@ -77,7 +70,7 @@ export function createLocalSubscriptions(link: HubLink, timeoutMs: number): Loca
       }
     },
     resend() {
-      for (const id of byId.keys()) void send(id)
+      for (const [id, sub] of byId) void send(id, sub)
     },
     deliver: messages => fanOut(messages, byId),
     status,

@@ -8,7 +8,7 @@ interface PendingPublish {
   payload: Uint8Array
   options: PublishOptions
   /** The hub generation it was last sent to; 0 before it was sent. */
-  generation: number
+  sentIn: number
   resolve(): void
   reject(error: unknown): void
 }
@@ -29,29 +29,25 @@ export interface PendingPublishes {
 export function createPendingPublishes(link: HubLink, timeoutMs: number): PendingPublishes {
   const items = new Set<PendingPublish>()
 
-  async function send(item: PendingPublish): Promise<void> {
-    let gen = -1
-    try {
-      await link.started()
-      if (item.generation === link.generation) return // already sent to this hub
-      gen = item.generation = link.generation
-      const result = await link.api().publish(link.sessionId, item.topics, item.payload, item.options)
-      if (gen !== link.generation) return // the hub died meanwhile; resend() sends it again
-      items.delete(item)
-      if (result.ok) item.resolve()
-      else item.reject(PubSubError.from(result.error))
-    } catch (error) {
-      if (gen !== -1 && gen !== link.generation) return
-      items.delete(item)
-      item.reject(toPubSubError(error, 'WORKER_FAILED'))
-    }
-  }
+  const send = (item: PendingPublish) =>
+    link.send(item, (api, sessionId) => api.publish(sessionId, item.topics, item.payload, item.options)).then(
+      sent => {
+        if (!sent) return // the hub died first; resend() gives it to the new one
+        items.delete(item)
+        if (sent.answer.ok) item.resolve()
+        else item.reject(PubSubError.from(sent.answer.error))
+      },
+      error => {
+        items.delete(item)
+        item.reject(toPubSubError(error, 'WORKER_FAILED'))
+      },
+    )
 
   return {
     add(topics, payload, options) {
       let item: PendingPublish | undefined
       const acknowledged = new Promise<void>((resolve, reject) => {
-        item = { topics, payload, options, generation: 0, resolve, reject }
+        item = { topics, payload, options, sentIn: 0, resolve, reject }
         items.add(item)
         void send(item)
       })
@@ -61,7 +57,7 @@ export function createPendingPublishes(link: HubLink, timeoutMs: number): Pendin
       })
     },
     resend() {
-      for (const item of items) if (item.generation !== link.generation) void send(item)
+      for (const item of items) void send(item)
     },
     rejectAll(error) {
       for (const item of items) item.reject(error)
