@@ -19,6 +19,7 @@ export interface Demo {
 export const ALL_DEMOS: Demo[] = [
   { name: 'react-demo', dist: join(appsDir, 'react-demo/dist') },
   { name: 'vue-demo', dist: join(appsDir, 'vue-demo/dist') },
+  { name: 'angular-demo', dist: join(appsDir, 'angular-demo/dist') },
 ]
 
 export function selectedDemos(): Demo[] {

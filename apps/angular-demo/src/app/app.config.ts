@@ -1,0 +1,7 @@
+import { type ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core'
+import { provideTabmq } from '@tabmq/angular'
+import { tabmqOptions } from '../pubsub'
+
+export const appConfig: ApplicationConfig = {
+  providers: [provideBrowserGlobalErrorListeners(), provideZonelessChangeDetection(), provideTabmq(tabmqOptions())],
+}

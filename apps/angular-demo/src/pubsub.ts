@@ -1,0 +1,18 @@
+import type { CreatePubSubOptions } from '@tabmq/core'
+import { demoProvider } from './settings'
+
+/**
+ * The client's options. Every tab of this origin shares the SharedWorker named `tabmq`, so all of
+ * them share one broker connection. The app owns its worker file (src/tabmq.worker.ts, one line):
+ * Angular's builder bundles a worker only when `new SharedWorker(new URL(...))` is in app code.
+ */
+export function tabmqOptions(): CreatePubSubOptions {
+  return {
+    provider: demoProvider(),
+    worker: () =>
+      typeof SharedWorker !== 'undefined'
+        ? new SharedWorker(new URL('./tabmq.worker', import.meta.url), { type: 'module', name: 'tabmq' })
+        : // Android WebView and older Chrome on Android: a dedicated worker per tab.
+          new Worker(new URL('./tabmq.worker', import.meta.url), { type: 'module', name: 'tabmq' }),
+  }
+}
