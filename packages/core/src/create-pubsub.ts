@@ -113,6 +113,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
     },
   )
   const subs = createLocalSubscriptions(link, timeoutMs)
+  const liveTopics = new Map<string, TopicStore<unknown>>()
   const publishes = createPendingPublishes(link, options.publishTimeoutMs ?? 30_000)
 
   const client: PubSub = {
@@ -141,8 +142,14 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
       })
     },
 
-    topic(topics, topicOptions) {
-      return createTopicStore(client, topics, topicOptions)
+    topic(topics, topicOptions = {}) {
+      // A callback is its caller's own: such a store is never shared.
+      if (topicOptions.onMessage) return createTopicStore(client, topics, topicOptions)
+      // While a store is live, the same question gets the same store: a remount (a v-if toggle, a
+      // route and back) reads it at once instead of subscribing again for the retained message.
+      const key = JSON.stringify([topics, topicOptions.qos ?? 0, topicOptions.codec ?? 'auto', topicOptions.keep ?? 0])
+      const store: TopicStore<unknown> = liveTopics.get(key) ?? createTopicStore(client, topics, topicOptions, isLive => void (isLive ? liveTopics.set(key, store) : liveTopics.delete(key)))
+      return store as TopicStore<never>
     },
 
     async publish(topics, payload, publishOptions = {}) {

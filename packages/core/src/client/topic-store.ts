@@ -66,7 +66,7 @@ export interface TopicSource {
  * const store = createTopicStore(pubsub, ['sensors/+/temp'], { keep: 50 })
  * const off = store.subscribe(() => render(store.get()))
  */
-export function createTopicStore<T>(source: TopicSource, filters: string | readonly string[], options: TopicOptions<T> = {}): TopicStore<T> {
+export function createTopicStore<T>(source: TopicSource, filters: string | readonly string[], options: TopicOptions<T> = {}, onLive?: (live: boolean) => void): TopicStore<T> {
   const { keep = 0, onMessage } = options
   let state: TopicState<T> = { ...IDLE_TOPIC, status: 'pending' }
   const listeners = new Set<(state: TopicState<T>) => void>()
@@ -87,6 +87,7 @@ export function createTopicStore<T>(source: TopicSource, filters: string | reado
     set({ data: latest?.data, message: latest, messages })
   }
   const open = () => {
+    onLive?.(true)
     if (state.status !== 'pending') set({ status: 'pending', error: undefined })
     const onStatus = (s: SubscriptionStatus) => {
       if (s.status === 'active') set({ status: 'active' }) // errors arrive through `error` below
@@ -104,6 +105,7 @@ export function createTopicStore<T>(source: TopicSource, filters: string | reado
     })
   }
   const release = () => {
+    onLive?.(false)
     releaseTimer = undefined
     subscription?.unsubscribe()
     subscription = undefined

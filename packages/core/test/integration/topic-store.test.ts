@@ -78,6 +78,28 @@ describe('pubsub.topic()', () => {
     expect(unsubscribes('store/remount')).toBe(1)
   })
 
+  it('while a store is live, the same question gets the same store: a remount costs the broker nothing and shows the data at once', async () => {
+    await outside.publish('store/shared', 'retained', { qos: 1, retain: true })
+    const first = pubsub.topic('store/shared', { qos: 1 })
+    const offFirst = first.subscribe(() => {})
+    await until(() => first.get().data === 'retained', 'the retained message')
+    expect(pubsub.topic('store/shared', { qos: 1 })).toBe(first)
+    expect(pubsub.topic('store/shared', { qos: 0 })).not.toBe(first) // another question
+    expect(pubsub.topic('store/shared', { qos: 1, onMessage: () => {} })).not.toBe(first) // a callback is its caller's own
+    // A component torn down and another mounted for the same topic (a v-if toggle, a route and back).
+    offFirst()
+    const again = pubsub.topic('store/shared', { qos: 1 })
+    expect(again).toBe(first)
+    const offAgain = again.subscribe(() => {})
+    expect(again.get().data).toBe('retained')
+    await sleep(300)
+    expect(broker.subscribeCount('store/shared')).toBe(1)
+    offAgain()
+    await sleep(20) // released a tick after its last listener: the next question gets a new store
+    expect(pubsub.topic('store/shared', { qos: 1 })).not.toBe(first)
+    await outside.publish('store/shared', '', { qos: 1, retain: true })
+  })
+
   it('onMessage takes every message and the snapshot stays without data', async () => {
     const got: unknown[] = []
     const store = pubsub.topic('store/cb', { onMessage: m => void got.push(m.data) })
