@@ -16,6 +16,8 @@ import type { BrokerKind, TestBroker, TestBrokerOptions } from './types'
 
 export { startAedes } from './aedes'
 export { startMosquitto, isMosquittoInstalled, findMosquitto } from './mosquitto'
+export { startFaultProxy } from './fault-proxy'
+export type { FaultProxy } from './fault-proxy'
 export type { BrokerKind, BrokerSubscription, TestBroker, TestBrokerOptions } from './types'
 
 /**

@@ -11,6 +11,8 @@ export interface MosquittoSetup {
   dynsecPath: string
   /** The dynamic-security plugin, e.g. /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so. */
   dynsecPlugin: string | undefined
+  /** Where the persistence file goes (used only with `persistence: true`). */
+  persistenceDir?: string | undefined
 }
 
 /** Whether the options need Mosquitto's dynamic-security plugin. */
@@ -20,7 +22,8 @@ export function needsDynsec(opts: TestBrokerOptions): boolean {
 
 /**
  * mosquitto.conf for a test broker: one TCP and one WebSocket listener,
- * everything logged to stderr (unbuffered, unlike stdout), no persistence.
+ * everything logged to stderr (unbuffered, unlike stdout), no persistence unless asked for
+ * (then sessions and queued messages survive a restart).
  * Access rules go through the dynamic-security plugin, because `acl_file`
  * in Mosquitto 2.0 never refuses a SUBSCRIBE (it only filters deliveries).
  */
@@ -29,7 +32,7 @@ export function mosquittoConf(setup: MosquittoSetup, opts: TestBrokerOptions): s
     'per_listener_settings false',
     `user ${os.userInfo().username}`,
     `allow_anonymous ${opts.users ? 'false' : 'true'}`,
-    'persistence false',
+    ...(opts.persistence && setup.persistenceDir ? ['persistence true', `persistence_location ${setup.persistenceDir}/`] : ['persistence false']),
     `listener ${setup.tcpPort} ${setup.host}`,
     'set_tcp_nodelay true',
     `listener ${setup.wsPort} ${setup.host}`,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -73,6 +73,7 @@ async function launch(bin: string, dir: string, opts: TestBrokerOptions): Promis
     wsPort,
     dynsecPath: path.join(dir, 'dynamic-security.json'),
     dynsecPlugin: PLUGINS.find((p) => existsSync(p)),
+    persistenceDir: dir,
   }
   const confPath = path.join(dir, 'mosquitto.conf')
   await writeFile(confPath, mosquittoConf(setup, opts))
@@ -80,44 +81,63 @@ async function launch(bin: string, dir: string, opts: TestBrokerOptions): Promis
 
   const view = new BrokerView()
   const parser = new MosquittoLogParser(view)
-  const child = spawn(bin, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] })
-  reapWithProcess(child, dir)
-  createInterface({ input: child.stderr }).on('line', (line) => parser.line(line))
-  createInterface({ input: child.stdout }).on('line', (line) => parser.line(line))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  child.on('error', () => {})
-
-  const running = view.waitFor(() => view.lines.some((l) => / running$/.test(l)), 10_000, 'Mosquitto to start')
-  const outcome = await Promise.race([running.then(() => 'running' as const), exited.then(() => 'exited' as const)])
-  if (outcome === 'exited') {
-    await new Promise((r) => setTimeout(r, 20)) // let the last log lines arrive
-    const log = view.lines.join('\n')
-    if (/Address already in use/i.test(log)) throw new PortRace(log)
-    throw new Error(`Mosquitto exited while starting:\n${log}`)
+  let child!: ChildProcess
+  let exited!: Promise<number | null>
+  /** Runs mosquitto with the config and waits until it accepts connections. */
+  const run = async () => {
+    const runningBefore = view.lines.filter((l) => / running$/.test(l)).length
+    const spawned = spawn(bin, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] })
+    child = spawned
+    reapWithProcess(spawned, dir)
+    createInterface({ input: spawned.stderr }).on('line', (line) => parser.line(line))
+    createInterface({ input: spawned.stdout }).on('line', (line) => parser.line(line))
+    exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    child.on('error', () => {})
+    const running = view.waitFor(() => view.lines.filter((l) => / running$/.test(l)).length > runningBefore, 10_000, 'Mosquitto to start')
+    const outcome = await Promise.race([running.then(() => 'running' as const), exited.then(() => 'exited' as const)])
+    if (outcome === 'exited') {
+      await new Promise((r) => setTimeout(r, 20)) // let the last log lines arrive
+      const log = view.lines.join('\n')
+      if (/Address already in use/i.test(log)) throw new PortRace(log)
+      throw new Error(`Mosquitto exited while starting:\n${log}`)
+    }
+    await Promise.all([waitForPort(HOST, tcpPort), waitForPort(HOST, wsPort)])
   }
-  await Promise.all([waitForPort(HOST, tcpPort), waitForPort(HOST, wsPort)])
-
-  let closing: Promise<void> | undefined
-  const close = async () => {
+  /** Stops mosquitto; SIGKILL after `graceMs` (SIGTERM sometimes takes seconds). */
+  const stop = async (graceMs: number) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 500) // SIGTERM sometimes takes seconds
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
       await exited
       clearTimeout(timer)
     }
+  }
+  await run()
+
+  let closing: Promise<void> | undefined
+  const close = async () => {
+    await stop(500)
     await rm(dir, { recursive: true, force: true })
+  }
+  const restart = async () => {
+    await stop(5000) // time to save its persistence file
+    for (const id of view.connectedClients()) view.disconnected(id)
+    await run()
   }
   return {
     kind: 'mosquitto',
     wsUrl: `ws://${HOST}:${wsPort}/mqtt`,
     tcpUrl: `mqtt://${HOST}:${tcpPort}`,
     protocolVersions: [3, 4, 5],
-    pid: child.pid,
+    get pid() {
+      return child.pid
+    },
     connectedClients: () => view.connectedClients(),
     subscriptions: () => view.subscriptions(),
     subscribeCount: (filter) => view.subscribeCount(filter),
     waitFor: (predicate, timeoutMs, what) => view.waitFor(predicate, timeoutMs, what),
     log: () => [...view.lines],
+    restart,
     close: () => (closing ??= close()),
   }
 }

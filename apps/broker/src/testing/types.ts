@@ -4,7 +4,10 @@ import type { AccessOptions } from '../access'
 export type BrokerKind = 'aedes' | 'mosquitto'
 
 /** Options of every test broker: who may connect, subscribe and publish. */
-export type TestBrokerOptions = AccessOptions
+export type TestBrokerOptions = AccessOptions & {
+  /** Mosquitto: keep sessions and their queued messages across {@link TestBroker.restart}. */
+  persistence?: boolean
+}
 
 /** One subscription as the broker holds it. */
 export interface BrokerSubscription {
@@ -40,6 +43,11 @@ export interface TestBroker {
   pid?: number
   /** What the broker logged (Mosquitto) or the events it emitted (aedes), for debugging. */
   log(): string[]
+  /**
+   * Mosquitto only: stops the broker (SIGTERM, so it saves its persistence) and starts it again on
+   * the same ports. Every client is cut off meanwhile; resolves once it accepts connections again.
+   */
+  restart?(): Promise<void>
   /** Stops the broker, dropping every client. Safe to call twice. */
   close(): Promise<void>
 }

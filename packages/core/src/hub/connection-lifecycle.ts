@@ -72,8 +72,8 @@ export class ConnectionLifecycle {
   private phase: Phase = { name: 'idle', attempt: 0 }
   private lastError: PubSubError | undefined
   private published: ConnectionStateData = { status: 'idle', attempt: 0 }
+  /** This attempt's mqtt.js client: a new one per attempt, so nothing of a dead connection carries over. */
   private mqtt: MqttClient | undefined
-  private url = ''
 
   constructor(
     public provider: ResolvedProvider,
@@ -85,7 +85,7 @@ export class ConnectionLifecycle {
     return this.published
   }
 
-  /** The mqtt.js client while one exists (connected or not). */
+  /** The current attempt's mqtt.js client (connected or not). */
   get client(): MqttClient | undefined {
     return this.mqtt
   }
@@ -164,23 +164,21 @@ export class ConnectionLifecycle {
       return
     }
     if (this.phase !== preparing) return // closed meanwhile
-    this.url = target.url
     this.go({ name: 'opening', attempt })
-    if (!this.mqtt) {
-      this.mqtt = createMqttClient(target.url, {
-        connectTimeout: 10_000,
-        ...target.options,
-        clientId: this.provider.clientId,
-        protocolVersion: this.provider.protocolVersion,
-        // mqtt.js asks for the URL on every (re)connect; keep it the freshly prepared one.
-        transformWsUrl: () => this.url,
-      })
-      this.listen(this.mqtt)
-      this.mqtt.connect()
-    } else {
-      Object.assign(this.mqtt.options, target.options)
-      this.mqtt.reconnect()
-    }
+    // A new client per attempt rather than mqtt.js's reconnect(): that swaps in an empty store of
+    // outgoing messages and leaves the old callbacks pending. Unacknowledged publishes are the
+    // connection's to send again (OutgoingPublishes), not mqtt.js's.
+    const previous = this.mqtt
+    const client = createMqttClient(target.url, {
+      connectTimeout: 10_000,
+      ...target.options,
+      clientId: this.provider.clientId,
+      protocolVersion: this.provider.protocolVersion,
+    })
+    this.mqtt = client
+    previous?.end(true) // closed already; this frees whatever it still holds
+    this.listen(client)
+    client.connect()
   }
 
   /** A refused login: retrying it only hammers the broker. Stop and show it until a tab brings new settings. */
@@ -194,19 +192,22 @@ export class ConnectionLifecycle {
     this.go({ name: 'waiting', attempt: next, timer: setTimeout(() => void this.attempt(next), backoffDelay(next, this.options.reconnect)) })
   }
 
+  /** Listens to one attempt's client; a client replaced by a later attempt is not heard any more. */
   private listen(client: MqttClient): void {
+    const current = () => client === this.mqtt
     client.on('connect', connack => {
-      if (this.phase.name !== 'opening') return
+      if (!current() || this.phase.name !== 'opening') return
       this.lastError = undefined
       this.go({ name: 'open', attempt: 0 })
       this.events.connected(connack, client)
     })
-    client.on('message', (topic, payload, packet) => this.events.message(topic, payload, packet))
+    client.on('message', (topic, payload, packet) => current() && this.events.message(topic, payload, packet))
     client.on('error', error => {
+      if (!current()) return
       const code = (error as { code?: unknown }).code
       this.fail(typeof code === 'number' ? connackError(code, this.provider.protocolVersion) : transportError(error))
     })
-    client.on('close', () => this.closedConnection())
+    client.on('close', () => current() && this.closedConnection())
   }
 
   /** Keeps a connection failure, in the provider's words where it has better ones. */

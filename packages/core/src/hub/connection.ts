@@ -4,8 +4,9 @@ import { BrokerSubscriptions } from './broker-subscriptions.js'
 import { ConnectionLifecycle } from './connection-lifecycle.js'
 import { DeliveryRouter } from './delivery-router.js'
 import { mqttSubscribeChannel } from './mqtt-subscribe-channel.js'
+import type { MqttClient } from './mqtt-client.js'
 import { publishError } from './mqtt-errors.js'
-import { OfflineQueue } from './offline-queue.js'
+import { OutgoingPublishes, type Send } from './outgoing-publishes.js'
 import type { ResolvedProvider } from './provider.js'
 import { toBuffer, toPacketProperties } from './publish-properties.js'
 import type { TabLink } from './tab-link.js'
@@ -20,14 +21,14 @@ export interface ConnectionOptions {
 /**
  * One broker connection, shared by every tab with the same identity key: the composition of its
  * lifecycle (connect, reconnect, refusals), the broker-subscription bookkeeping, the routing of
- * deliveries, and the publishes (sent, or queued while disconnected).
+ * deliveries, and the publishes until the broker acknowledges them.
  */
 export class Connection {
   readonly tabs = new Set<TabLink>()
   private readonly lifecycle: ConnectionLifecycle
   private readonly subscriptions: BrokerSubscriptions
   private readonly deliveries: DeliveryRouter
-  private readonly queue: OfflineQueue
+  private readonly outgoing: OutgoingPublishes
   private maxPacketSize = 268_435_455
 
   constructor(
@@ -35,20 +36,23 @@ export class Connection {
     private readonly options: ConnectionOptions,
   ) {
     const v5 = provider.protocolVersion === 5
-    this.queue = new OfflineQueue(options.offline?.maxSize ?? 1000)
+    this.outgoing = new OutgoingPublishes(options.offline?.maxSize ?? 1000)
     this.lifecycle = new ConnectionLifecycle(provider, { reconnect: options.reconnect }, {
       state: state => this.tabs.forEach(tab => tab.push({ t: 'state', state })),
-      connected: connack => {
+      connected: (connack, client) => {
         const max = connack.properties?.maximumPacketSize
         if (typeof max === 'number') this.maxPacketSize = max
         const sessionPresent = Boolean(connack.sessionPresent)
         this.deliveries.connected(sessionPresent)
         this.subscriptions.connected(sessionPresent)
-        for (const item of this.queue.drain()) this.send(item.topic, item.payload, item.options).then(item.resolve, item.reject)
+        this.outgoing.connected(this.sender(client))
       },
       message: (topic, payload, packet) => this.deliveries.route(topic, payload, packet),
-      disconnected: () => this.subscriptions.disconnected(),
-      refused: error => this.queue.rejectAll(error),
+      disconnected: () => {
+        this.subscriptions.disconnected()
+        this.outgoing.disconnected()
+      },
+      refused: error => this.outgoing.rejectAll(error),
     })
     this.subscriptions = new BrokerSubscriptions(mqttSubscribeChannel(() => this.lifecycle.client, v5), {
       subscribing: established => this.deliveries.subscribing(established),
@@ -104,12 +108,12 @@ export class Connection {
     return this.lifecycle.retryWith(provider)
   }
 
-  /** Ends the connection for good: queued publishes reject with CLOSED. */
+  /** Ends the connection for good: publishes not yet acknowledged reject with CLOSED. */
   async close(): Promise<void> {
     if (this.lifecycle.closed) return
     this.subscriptions.dispose()
     this.deliveries.dispose()
-    this.queue.rejectAll(new PubSubError('CLOSED', 'The connection was closed before the publish was sent.'))
+    this.outgoing.rejectAll(new PubSubError('CLOSED', 'The connection was closed before the broker acknowledged the publish.'))
     await this.lifecycle.close()
   }
 
@@ -136,27 +140,29 @@ export class Connection {
       return Promise.reject(new PubSubError('PAYLOAD_TOO_LARGE', `The payload (${payload.byteLength} bytes) is over the broker's maximum packet size (${this.maxPacketSize} bytes).`, { details: { topic } }))
     }
     if (this.lifecycle.closed) return Promise.reject(new PubSubError('CLOSED', 'The connection is closed.'))
-    if (this.lifecycle.client?.connected) return this.send(topic, payload, checked)
+    const client = this.lifecycle.client
+    if (client?.connected) return new Promise((resolve, reject) => this.outgoing.publish({ topic, payload, options: checked, resolve, reject }, this.sender(client)))
     const refusal = this.lifecycle.refusal
     if (refusal) return Promise.reject(refusal)
     const qos = checked.qos ?? 0
     if (qos === 0 && !this.options.offline?.qos0) {
       return Promise.reject(new PubSubError('NOT_CONNECTED', `Not connected, so the QoS 0 publish to "${topic}" was dropped: use QoS 1 to have it queued, or set offline.qos0.`, { details: { topic } }))
     }
-    return new Promise((resolve, reject) => this.queue.push({ topic, payload, options: checked, resolve, reject }))
+    return new Promise((resolve, reject) => this.outgoing.queue({ topic, payload, options: checked, resolve, reject }))
   }
 
-  private send(topic: string, payload: Uint8Array, options: PublishOptions): Promise<void> {
-    const client = this.lifecycle.client
-    if (!client) return Promise.reject(new PubSubError('CLOSED', 'The connection is closed.'))
-    const properties = this.provider.protocolVersion === 5 ? toPacketProperties(options.properties) : undefined
-    return new Promise((resolve, reject) => {
-      client.publish(topic, toBuffer(payload) as never, { qos: options.qos ?? 0, retain: options.retain ?? false, ...(properties ? { properties } : {}) }, error => {
-        if (!error) return resolve()
+  /** Sends on `client`; an error without a reason code is the connection going away, not a refusal. */
+  private sender(client: MqttClient): Send {
+    const v5 = this.provider.protocolVersion === 5
+    return (item, dup, done) => {
+      const { topic, payload, options } = item
+      const properties = v5 ? toPacketProperties(options.properties) : undefined
+      client.publish(topic, toBuffer(payload) as never, { qos: options.qos ?? 0, retain: options.retain ?? false, dup, ...(properties ? { properties } : {}) }, error => {
+        if (!error) return done('acknowledged')
         const code = (error as { code?: unknown }).code
-        reject(typeof code === 'number' ? publishError(code, topic) : new PubSubError('CLOSED', `The publish to "${topic}" was not acknowledged: ${error.message}.`, { details: { topic } }))
+        done(typeof code === 'number' ? publishError(code, topic) : 'lost')
       })
-    })
+    }
   }
 
   // --- stats --------------------------------------------------------------------------------
@@ -176,7 +182,7 @@ export class Connection {
       retainedCached: this.deliveries.retainedCached,
       messagesIn: this.deliveries.messagesIn,
       messagesOut,
-      queuedPublishes: this.queue.size,
+      queuedPublishes: this.outgoing.queued,
     }
   }
 }
