@@ -34,11 +34,6 @@ export interface ResolvedProvider {
   checkSubscribe?(filter: string, qos: number): void
   /** Rewrites a connection failure into one a person can act on (e.g. AWS's bare "Socket closed"). */
   explainError?(error: PubSubError): PubSubError
-  /**
-   * @deprecated Not read: a refused login stops for every provider until a tab brings new
-   * settings (one rule). Kept only until the resolvers stop setting it.
-   */
-  retryAuthFailures?: boolean
   /** Stops timers the provider runs (credential refresh). */
   dispose?(): void
 }

@@ -137,8 +137,6 @@ export const resolveAwsIot: ProviderResolver = async (options, context) => {
     key,
     clientId,
     protocolVersion: o.protocolVersion,
-    // Refreshed credentials may fix a refusal; fixed ones cannot.
-    retryAuthFailures: refreshing !== undefined,
     async prepare() {
       const credentials = await getCredentials()
       const url = await presignAwsIotUrl({ protocol: o.protocol, host: o.host, region: o.region, credentials, expiresIn: URL_EXPIRES_IN })

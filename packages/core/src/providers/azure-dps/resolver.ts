@@ -55,8 +55,6 @@ export const resolveAzureDps: ProviderResolver = (raw, context) => {
       }
       return error
     },
-    // A refusal after a fresh registration is worth one more try; the backoff keeps it gentle.
-    retryAuthFailures: true,
   }
   return provider
 }

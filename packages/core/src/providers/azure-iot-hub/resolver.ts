@@ -49,7 +49,6 @@ export const resolveAzureIotHub: ProviderResolver = (raw, context) => {
     key,
     clientId: deviceId,
     protocolVersion: 4,
-    retryAuthFailures: target.refreshing !== undefined,
     prepare() {
       return target.prepare(hostName, deviceId)
     },
