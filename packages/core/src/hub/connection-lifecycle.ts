@@ -3,7 +3,7 @@ import type { ConnectionStateData, ConnectionStatus, ReconnectOptions } from '..
 import { backoffDelay } from './backoff.js'
 import { createMqttClient, type IConnackPacket, type MqttClient } from './mqtt-client.js'
 import { connackError, isAuthFailure, transportError } from './mqtt-errors.js'
-import type { ResolvedProvider } from './provider.js'
+import type { ConnectTarget, ResolvedProvider } from './provider.js'
 import type { ReceivedPacket } from './delivery-router.js'
 
 /** What went wrong on one network connection, as the provider explains it. */
@@ -151,7 +151,7 @@ export class ConnectionLifecycle {
   private async attempt(attempt: number): Promise<void> {
     const preparing: Phase = { name: 'preparing', attempt }
     this.go(preparing)
-    let target
+    let target: ConnectTarget
     try {
       target = await this.provider.prepare()
     } catch (error) {

@@ -38,7 +38,9 @@ export class Connection {
     const v5 = provider.protocolVersion === 5
     this.outgoing = new OutgoingPublishes(options.offline?.maxSize ?? 1000)
     this.lifecycle = new ConnectionLifecycle(provider, { reconnect: options.reconnect }, {
-      state: state => this.tabs.forEach(tab => tab.push({ t: 'state', state })),
+      state: state => {
+        for (const tab of this.tabs) tab.push({ t: 'state', state })
+      },
       connected: (connack, client) => {
         const max = connack.properties?.maximumPacketSize
         if (typeof max === 'number') this.maxPacketSize = max

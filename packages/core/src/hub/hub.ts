@@ -49,7 +49,9 @@ export class Hub implements HubApi {
     // In a browser worker: when the network returns, reconnect now rather than at the end of a backoff.
     const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void; navigator?: unknown }
     if (typeof target.addEventListener === 'function' && target.navigator) {
-      target.addEventListener('online', () => this.connections.forEach(c => c.kick()))
+      target.addEventListener('online', () => {
+        for (const c of this.connections.values()) c.kick()
+      })
     }
   }
 
