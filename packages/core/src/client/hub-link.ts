@@ -91,7 +91,8 @@ export function createHubLink(options: HubLinkOptions, events: HubLinkEvents): H
     const deliveries = t.connectDeliveries(event => {
       if (gen === generation && !closed) events.onEvent(event)
     })
-    const opened = unwrap(await withTimeout(t.api.open({ sessionId, ...options.request }, deliveries, t.wrapFunctions(options.functions)), options.timeoutMs, 'Opening the tabmq worker'))
+    const opening = t.api.open({ sessionId, ...options.request }, deliveries, t.wrapFunctions(options.functions))
+    const opened = unwrap(await withTimeout(t.failed ? Promise.race([t.failed, opening]) : opening, options.timeoutMs, 'Opening the tabmq worker'))
     if (gen !== generation || closed) return
     stopWatchingHub()
     if (opened.hubLock) stopWatchingHub = whenLockFree(opened.hubLock, restart)

@@ -4,9 +4,11 @@ import type { DeliveryTarget, HubApi, ProviderFunctions, TabEvent } from '../pro
 export interface Transport {
   readonly kind: 'shared' | 'dedicated' | 'inline'
   readonly api: HubApi
-  /** A fresh delivery target for one session; `onEvent` receives what the hub posts. */
+  /** A delivery target for one session, ready to hand to `api.open`; `onEvent` receives what the hub posts. */
   connectDeliveries(onEvent: (event: TabEvent) => void): DeliveryTarget
   /** Wraps provider callbacks for the hub to call back. */
   wrapFunctions(functions: ProviderFunctions | undefined): ProviderFunctions | undefined
+  /** Rejects if the worker fails to load (it would never answer). */
+  readonly failed?: Promise<never>
   dispose(): void
 }

@@ -9,33 +9,27 @@ import type { Transport } from './transport.js'
  */
 export function workerTransport(worker: SharedWorker | Worker): Transport {
   const isShared = typeof SharedWorker !== 'undefined' && worker instanceof SharedWorker
-  const endpoint = isShared ? (worker as SharedWorker).port : (worker as Worker)
   // Held strongly for the transport's life: a collected proxy releases the port.
-  const remote = Comlink.wrap<HubApi>(endpoint)
+  const remote = Comlink.wrap<HubApi>(isShared ? (worker as SharedWorker).port : (worker as Worker))
   const ports: MessagePort[] = []
   // A worker script that fails to load or run fires `error` and never answers: say so at once.
   const failed = new Promise<never>((_, reject) =>
-    worker.addEventListener('error', () => reject(new PubSubError('WORKER_FAILED', 'The tabmq worker failed to load: check that its file is served from this origin (see the README, "The worker").')), { once: true }),
+    worker.addEventListener('error', () => reject(new PubSubError('WORKER_FAILED', 'The tabmq worker failed to load: is its file served from this origin? (README, "The worker")')), { once: true }),
   )
   failed.catch(() => {})
-  const api: HubApi = {
-    open: (request, target, functions) => Promise.race([failed, remote.open(request, Comlink.transfer(target, [target as unknown as MessagePort]), functions as never)]),
-    subscribe: (...a) => remote.subscribe(...a),
-    unsubscribe: (...a) => remote.unsubscribe(...a),
-    publish: (sessionId, topics, payload, options) => remote.publish(sessionId, topics, payload, options),
-    close: sessionId => remote.close(sessionId),
-    stats: () => remote.stats(),
-  }
   return {
     kind: isShared ? 'shared' : 'dedicated',
-    api,
+    // Every HubApi method already returns a promise, so the remote is a HubApi as it stands.
+    api: remote as unknown as HubApi,
+    failed,
     connectDeliveries(onEvent: (event: TabEvent) => void): DeliveryTarget {
-      const channel = new MessageChannel()
-      channel.port1.onmessage = (e: MessageEvent<TabEvent>) => onEvent(e.data)
-      ports.push(channel.port1)
-      return channel.port2 as unknown as DeliveryTarget
+      const { port1, port2 } = new MessageChannel()
+      port1.onmessage = (e: MessageEvent<TabEvent>) => onEvent(e.data)
+      ports.push(port1)
+      // Moved, not copied, to the worker with the open call that carries it.
+      return Comlink.transfer(port2, [port2]) as unknown as DeliveryTarget
     },
-    wrapFunctions: (functions: ProviderFunctions | undefined) => (functions ? (Comlink.proxy(functions) as unknown as ProviderFunctions) : undefined),
+    wrapFunctions: (functions: ProviderFunctions | undefined) => functions && Comlink.proxy(functions),
     dispose() {
       for (const p of ports) p.close()
       remote[Comlink.releaseProxy]()
