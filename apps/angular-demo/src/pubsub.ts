@@ -1,4 +1,4 @@
-import type { CreatePubSubOptions } from '@tabmq/core'
+import { type CreatePubSubOptions, createPubSub, type PubSub } from '@tabmq/core'
 import { demoProvider } from './settings'
 
 /**
@@ -15,4 +15,12 @@ export function tabmqOptions(): CreatePubSubOptions {
         : // Android WebView and older Chrome on Android: a dedicated worker per tab.
           new Worker(new URL('./tabmq.worker', import.meta.url), { type: 'module', name: 'tabmq' }),
   }
+}
+
+/** The tab's client, made once by provideTabmq. */
+export function tabmqClient(): PubSub {
+  const pubsub = createPubSub(tabmqOptions())
+  // The end-to-end suite (apps/e2e) drives this tab's client from the page; handy in devtools too.
+  ;(globalThis as { __tabmq?: unknown }).__tabmq = pubsub
+  return pubsub
 }

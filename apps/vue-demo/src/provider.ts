@@ -4,7 +4,7 @@ import { awsIot, azureDps, mqttOverWs, watsonIot } from '@tabmq/core/providers'
 const env = import.meta.env
 
 /**
- * The page's query overrides the build's settings (`?broker=ws://…&device=…&user=…&password=…`),
+ * The page's query overrides the build's settings (`?broker=ws://…&device=…&user=…&password=…&keepalive=…`),
  * so one production build serves any broker: the end-to-end suite builds each demo once.
  */
 const query = typeof location === 'undefined' ? new URLSearchParams() : new URLSearchParams(location.search)
@@ -20,6 +20,12 @@ const login = (): { username?: string; password?: string } => {
   const username = query.get('user')
   const password = query.get('password')
   return { ...(username ? { username } : {}), ...(password ? { password } : {}) }
+}
+
+/** An optional keepalive in seconds: a network that drops packets silently is found sooner (the end-to-end suite uses 2). */
+const keepalive = (): { keepalive?: number } => {
+  const seconds = Number(query.get('keepalive'))
+  return Number.isInteger(seconds) && seconds > 0 ? { keepalive: seconds } : {}
 }
 
 /**
@@ -48,6 +54,6 @@ export function demoProvider(): ProviderConfig {
     case 'azure':
       return azureDps({ idScope: env.VITE_AZURE_ID_SCOPE || '0ne00000A0A', registrationId: 'vue-demo', groupKey: env.VITE_AZURE_GROUP_KEY || btoa('tabmq emulator enrollment group!'), globalEndpoint: emulator(), protocol: 'ws' })
     default:
-      return mqttOverWs({ url: BROKER_URL, ...login() })
+      return mqttOverWs({ url: BROKER_URL, ...login(), ...keepalive() })
   }
 }

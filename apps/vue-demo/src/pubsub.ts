@@ -16,3 +16,6 @@ export const pubsub = createPubSub({
       : // Android WebView and older Chrome on Android: a dedicated worker per tab.
         new Worker(new URL('./tabmq.worker.ts', import.meta.url), { type: 'module', name: 'tabmq' }),
 })
+
+// The end-to-end suite (apps/e2e) drives this tab's client from the page; handy in devtools too.
+;(globalThis as { __tabmq?: unknown }).__tabmq = pubsub

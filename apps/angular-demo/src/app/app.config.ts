@@ -1,7 +1,7 @@
 import { type ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core'
 import { provideTabmq } from '@tabmq/angular'
-import { tabmqOptions } from '../pubsub'
+import { tabmqClient } from '../pubsub'
 
 export const appConfig: ApplicationConfig = {
-  providers: [provideBrowserGlobalErrorListeners(), provideZonelessChangeDetection(), provideTabmq(tabmqOptions())],
+  providers: [provideBrowserGlobalErrorListeners(), provideZonelessChangeDetection(), provideTabmq(tabmqClient)],
 }
