@@ -12,17 +12,20 @@
  */
 import { startAedes } from './aedes'
 import { startMosquitto } from './mosquitto'
+import { startRabbitMQ } from './rabbitmq'
 import type { BrokerKind, TestBroker, TestBrokerOptions } from './types'
 
 export { startAedes } from './aedes'
 export { startMosquitto, isMosquittoInstalled, findMosquitto } from './mosquitto'
+export { startRabbitMQ, isRabbitMQInstalled, findRabbitMQ } from './rabbitmq'
 export { startFaultProxy } from './fault-proxy'
 export type { FaultProxy } from './fault-proxy'
 export type { BrokerKind, BrokerSubscription, TestBroker, TestBrokerOptions } from './types'
 
 /**
  * The broker kinds every test runs against: `['aedes', 'mosquitto']`. Mosquitto is never dropped
- * silently: when it is missing, startMosquitto says how to install it.
+ * silently: when it is missing, startMosquitto says how to install it. RabbitMQ takes about 10 s
+ * to start and differs in places, so it has compatibility suites of its own (`startTestBroker('rabbitmq')`).
  */
 export function brokerKinds(): BrokerKind[] {
   return ['aedes', 'mosquitto']
@@ -30,6 +33,7 @@ export function brokerKinds(): BrokerKind[] {
 
 /** Starts a test broker of the given kind. */
 export function startTestBroker(kind: BrokerKind, opts: TestBrokerOptions = {}): Promise<TestBroker> {
+  if (kind === 'rabbitmq') return startRabbitMQ(opts)
   return kind === 'aedes' ? startAedes(opts) : startMosquitto(opts)
 }
 

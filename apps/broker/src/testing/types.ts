@@ -1,7 +1,7 @@
 import type { AccessOptions } from '../access'
 
 /** The brokers the fixtures can run. */
-export type BrokerKind = 'aedes' | 'mosquitto'
+export type BrokerKind = 'aedes' | 'mosquitto' | 'rabbitmq'
 
 /** Options of every test broker: who may connect, subscribe and publish. */
 export type TestBrokerOptions = AccessOptions & {
@@ -20,11 +20,11 @@ export interface BrokerSubscription {
 /** A real broker on free ports, and what it saw. */
 export interface TestBroker {
   kind: BrokerKind
-  /** `ws://127.0.0.1:<port>/mqtt` (Mosquitto's WebSocket listener serves any path). */
+  /** `ws://127.0.0.1:<port>/mqtt` (Mosquitto's WebSocket listener serves any path; RabbitMQ's Web MQTT `/ws`). */
   wsUrl: string
   /** `mqtt://127.0.0.1:<port>` */
   tcpUrl: string
-  /** MQTT protocol versions it accepts: aedes `[3, 4]`, Mosquitto `[3, 4, 5]`. */
+  /** MQTT protocol versions it accepts: aedes and RabbitMQ 3.10 `[3, 4]`, Mosquitto `[3, 4, 5]`. */
   protocolVersions: number[]
   /** Ids of the clients connected right now. */
   connectedClients(): string[]
@@ -35,17 +35,27 @@ export interface TestBroker {
   /**
    * Polls `predicate` until it is true. Rejects after `timeoutMs` (default
    * 5000) with a message naming `what` and the broker's current state.
-   * Mosquitto's view comes from its log and lags a few ms behind its acks:
+   * Mosquitto's and RabbitMQ's views come from their logs and lag a few ms behind their acks:
    * wait for it rather than reading it right after SUBACK.
    */
   waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>
-  /** Process id of the broker (Mosquitto's child process); undefined for in-process aedes. */
+  /** Process id of the broker (Mosquitto's child process; RabbitMQ's process group); undefined for in-process aedes. */
   pid?: number
+  /** How long the broker took to start, in ms (RabbitMQ: about 10 s). */
+  startMs?: number
+  /**
+   * RabbitMQ only: its clients and subscriptions as the node itself reports them (one rabbitmqctl
+   * eval of its MQTT client-id tracker and its bindings; about a second), to check the log-based
+   * view against.
+   */
+  held?(): Promise<{ clients: string[]; subscriptions: BrokerSubscription[] }>
   /** What the broker logged (Mosquitto) or the events it emitted (aedes), for debugging. */
   log(): string[]
   /**
-   * Mosquitto only: stops the broker (SIGTERM, so it saves its persistence) and starts it again on
-   * the same ports. Every client is cut off meanwhile; resolves once it accepts connections again.
+   * Mosquitto: stops the broker (SIGTERM, so it saves its persistence) and starts it again on the
+   * same ports. RabbitMQ: stops and starts its application in the running node (rabbitmqctl
+   * stop_app, start_app; retained messages survive). Every client is cut off meanwhile; resolves
+   * once it accepts connections again.
    */
   restart?(): Promise<void>
   /** Stops the broker, dropping every client. Safe to call twice. */

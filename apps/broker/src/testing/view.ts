@@ -6,7 +6,8 @@ import type { BrokerSubscription } from './types'
  */
 export class BrokerView {
   private readonly clients = new Map<string, { clean: boolean }>()
-  private readonly subs = new Map<string, Map<string, number>>()
+  /** Client → filter → granted QoS levels (one, except on RabbitMQ, which keeps a binding per QoS). */
+  private readonly subs = new Map<string, Map<string, Set<number>>>()
   private readonly requests = new Map<string, number>()
   readonly lines: string[] = []
 
@@ -29,16 +30,24 @@ export class BrokerView {
     this.requests.set(filter, (this.requests.get(filter) ?? 0) + 1)
   }
 
-  /** The broker granted `filter` to `clientId` at `qos`. */
-  subscribed(clientId: string, filter: string, qos: number): void {
+  /**
+   * The broker granted `filter` to `clientId` at `qos`. A repeated SUBSCRIBE replaces the
+   * subscription (MQTT-3.8.4-3); `replace: false` keeps the earlier QoS levels too (RabbitMQ 3.10
+   * binds the filter to one queue per QoS and leaves the other binding in place).
+   */
+  subscribed(clientId: string, filter: string, qos: number, replace = true): void {
     let filters = this.subs.get(clientId)
     if (!filters) this.subs.set(clientId, (filters = new Map()))
-    filters.set(filter, qos)
+    const levels = replace ? undefined : filters.get(filter)
+    filters.set(filter, levels ? levels.add(qos) : new Set([qos]))
   }
 
-  /** `clientId` unsubscribed from `filter`. */
-  unsubscribed(clientId: string, filter: string): void {
-    this.subs.get(clientId)?.delete(filter)
+  /** `clientId` unsubscribed from `filter` (at `qos` only, when given). */
+  unsubscribed(clientId: string, filter: string, qos?: number): void {
+    const filters = this.subs.get(clientId)
+    const levels = filters?.get(filter)
+    if (qos !== undefined) levels?.delete(qos)
+    if (qos === undefined || levels?.size === 0) filters?.delete(filter)
   }
 
   connectedClients(): string[] {
@@ -48,7 +57,7 @@ export class BrokerView {
   subscriptions(): BrokerSubscription[] {
     const out: BrokerSubscription[] = []
     for (const [clientId, filters] of this.subs) {
-      for (const [filter, qos] of filters) out.push({ clientId, filter, qos })
+      for (const [filter, levels] of filters) for (const qos of levels) out.push({ clientId, filter, qos })
     }
     return out
   }
