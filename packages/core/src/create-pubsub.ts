@@ -1,4 +1,3 @@
-import { encodePayload } from './codec.js'
 import { PubSubError } from './errors.js'
 import { Observable } from './observable.js'
 import type { HubApi, ProviderConfig, TabEvent } from './protocol.js'
@@ -6,6 +5,7 @@ import { createStore } from './store.js'
 import { closedError, createHubLink } from './client/hub-link.js'
 import { createLocalSubscriptions, type SubscriptionStatus } from './client/local-subscriptions.js'
 import { createPendingPublishes } from './client/pending-publishes.js'
+import { toWirePayload } from './client/wire-payload.js'
 import { createTopicStore, type TopicOptions, type TopicStore } from './client/topic-store.js'
 import type { TransportChoice, TransportKind } from './transports/select-transport.js'
 import type {
@@ -156,7 +156,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
       if (closed) throw closedError()
       const list = toList(topics)
       if (list.length === 0) throw new PubSubError('INVALID_TOPIC', 'publish() needs at least one topic.')
-      return publishes.add(list, encodePayload(payload), { ...publishOptions, qos: publishOptions.qos ?? 0 })
+      return publishes.add(list, toWirePayload(payload), { ...publishOptions, qos: publishOptions.qos ?? 0 })
     },
 
     async getStats() {

@@ -3,7 +3,7 @@
  * deliveries and pushes go on a dedicated port, one postMessage per batch.
  */
 import type { PubSubErrorData } from './errors.js'
-import type { ConnectionStateData, HubStats, OfflineQueueOptions, PublishOptions, PublishProperties, QoS, ReconnectOptions } from './types.js'
+import type { Codec, ConnectionStateData, HubStats, OfflineQueueOptions, PublishOptions, PublishProperties, QoS, ReconnectOptions } from './types.js'
 
 /** Results carry the error's `code` across the port (a thrown error would lose it). */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: PubSubErrorData }
@@ -39,16 +39,31 @@ export interface OpenResult {
 export interface HubApi {
   /** `functions`: the provider's callbacks (a Comlink proxy across a port), called back by the hub. */
   open(request: OpenRequest, target: DeliveryTarget, functions?: ProviderFunctions): Promise<Result<OpenResult>>
-  subscribe(sessionId: string, subId: number, filters: string[], qos: QoS): Promise<Result<null>>
+  /** `codec`: how the hub decodes this subscription's messages before they cross to the tab. */
+  subscribe(sessionId: string, subId: number, filters: string[], qos: QoS, codec: Codec): Promise<Result<null>>
   unsubscribe(sessionId: string, subId: number): Promise<void>
-  publish(sessionId: string, topics: string[], payload: Uint8Array, options: PublishOptions): Promise<Result<null>>
+  /** `payload`: text or bytes; the tab has already turned objects into JSON text (`toWirePayload`). */
+  publish(sessionId: string, topics: string[], payload: WirePayload, options: PublishOptions): Promise<Result<null>>
   close(sessionId: string): Promise<void>
   stats(): Promise<HubStats>
 }
 
-/** One delivered message: `s` lists the tab's subscription ids it is for. */
-export interface WireMessage {
+/** A publish's payload as it crosses to the hub: text (UTF-8 there) or bytes. */
+export type WirePayload = string | Uint8Array | ArrayBuffer | ArrayBufferView
+
+/**
+ * One delivered message: `s` lists the tab's subscription ids it is for. The hub decodes it, off
+ * the tab's main thread, once per codec those subscriptions use: `d` holds the decoded values and
+ * `e` why a strict codec could not decode it.
+ */
+export interface WireMessage extends RoutedMessage {
   s: number[]
+  d: Partial<Record<Codec, unknown>>
+  e?: Partial<Record<Codec, PubSubErrorData>>
+}
+
+/** A message as the hub routes it, before it is addressed to a tab. */
+export interface RoutedMessage {
   topic: string
   payload: Uint8Array
   qos: QoS

@@ -47,7 +47,7 @@ export function createLocalSubscriptions(link: HubLink, timeoutMs: number): Loca
   }
 
   const send = (id: number, sub: LocalSubscription & { sentIn: number }) =>
-    link.send(sub, (api, sessionId) => withTimeout(api.subscribe(sessionId, id, sub.filters, sub.qos), timeoutMs, 'subscribe')).then(
+    link.send(sub, (api, sessionId) => withTimeout(api.subscribe(sessionId, id, sub.filters, sub.qos, sub.codec), timeoutMs, 'subscribe')).then(
       sent => {
         if (sent && !sent.answer.ok) status(id, { status: 'error', error: PubSubError.from(sent.answer.error) })
       },

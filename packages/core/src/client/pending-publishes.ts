@@ -1,11 +1,12 @@
 import { PubSubError, toPubSubError } from '../errors.js'
+import type { WirePayload } from '../protocol.js'
 import type { PublishOptions } from '../types.js'
 import { withTimeout } from '../with-timeout.js'
 import type { HubLink } from './hub-link.js'
 
 interface PendingPublish {
   topics: string[]
-  payload: Uint8Array
+  payload: WirePayload
   options: PublishOptions
   /** The hub generation it was last sent to; 0 before it was sent. */
   sentIn: number
@@ -16,7 +17,7 @@ interface PendingPublish {
 /** Publishes awaiting the hub's answer. */
 export interface PendingPublishes {
   /** Sends one publish; resolves on the broker's acknowledgement, rejects with a coded error or TIMEOUT. */
-  add(topics: string[], payload: Uint8Array, options: PublishOptions): Promise<void>
+  add(topics: string[], payload: WirePayload, options: PublishOptions): Promise<void>
   /** A new hub: sends again what the dead one never answered. */
   resend(): void
   rejectAll(error: PubSubError): void

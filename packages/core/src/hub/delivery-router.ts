@@ -1,4 +1,4 @@
-import type { WireMessage } from '../protocol.js'
+import type { RoutedMessage } from '../protocol.js'
 import { matchTopic } from '../topics/index.js'
 import type { QoS } from '../types.js'
 import type { BrokerSubscription } from './broker-subscriptions.js'
@@ -60,7 +60,7 @@ export class DeliveryRouter {
     const seq = ++this.seq
     const properties = v5 ? fromPacketProperties(packet.properties) : undefined
     // One exact-size copy per message: a Buffer view would clone its whole backing buffer.
-    const message: Omit<WireMessage, 's'> = { topic, payload: new Uint8Array(payload), qos: packet.qos, retain: packet.retain }
+    const message: RoutedMessage = { topic, payload: new Uint8Array(payload), qos: packet.qos, retain: packet.retain }
     if (properties) message.properties = properties
     if (v5 && packet.retain) this.cache.put(message)
     const retainedReplay = !v5 && packet.retain
@@ -71,7 +71,7 @@ export class DeliveryRouter {
         if (retainedReplay && !subscription.awaitingRetained) continue
         if (ids !== undefined && !this.isCanonicalCopy(subscription, topic, ids)) continue
         subscription.lastSeq = seq
-        subscription.link.enqueue(subscription.subId, seq, message)
+        subscription.link.enqueue(subscription, seq, message)
       }
     })
   }
@@ -83,7 +83,7 @@ export class DeliveryRouter {
 
   /** MQTT 5: answers a newcomer from the cache, as exact as the broker (Retain As Published). */
   replayRetained(subscription: TabSubscription): void {
-    for (const m of this.cache.matching(subscription.filters)) subscription.link.enqueue(subscription.subId, ++this.seq, m)
+    for (const m of this.cache.matching(subscription.filters)) subscription.link.enqueue(subscription, ++this.seq, m)
     subscription.awaitingRetained = false
   }
 

@@ -1,7 +1,8 @@
 import { PubSubError, toPubSubError } from '../errors.js'
-import type { DeliveryTarget, HubApi, OpenRequest, OpenResult, ProviderFunctions, Result } from '../protocol.js'
+import { encodePayload } from '../codec.js'
+import type { DeliveryTarget, HubApi, OpenRequest, OpenResult, ProviderFunctions, Result, WirePayload } from '../protocol.js'
 import { validateFilter, validateTopicName } from '../topics/index.js'
-import type { HubStats, PublishOptions, QoS } from '../types.js'
+import type { Codec, HubStats, PublishOptions, QoS } from '../types.js'
 import { Connection } from './connection.js'
 import type { ProviderContext } from './provider.js'
 import { resolveProvider } from './provider-registry.js'
@@ -25,6 +26,8 @@ function ok<T>(value: T): Result<T> {
 function fail(error: unknown, fallback: PubSubError['code'] = 'INTERNAL'): Result<never> {
   return { ok: false, error: toPubSubError(error, fallback).toJSON() }
 }
+
+const CODECS: readonly Codec[] = ['auto', 'json', 'text', 'binary']
 
 function checkQos(qos: unknown): asserts qos is QoS {
   if (qos !== 0 && qos !== 1 && qos !== 2) throw new PubSubError('INVALID_QOS', `QoS must be 0, 1 or 2, not ${String(qos)}.`)
@@ -87,14 +90,15 @@ export class Hub implements HubApi {
     }
   }
 
-  async subscribe(sessionId: string, subId: number, filters: string[], qos: QoS): Promise<Result<null>> {
+  async subscribe(sessionId: string, subId: number, filters: string[], qos: QoS, codec: Codec = 'auto'): Promise<Result<null>> {
     try {
       const { tab, connection } = this.lookup(sessionId)
       if (!Array.isArray(filters) || filters.length === 0) throw new PubSubError('INVALID_FILTER', 'subscribe() needs at least one topic filter.')
       for (const f of filters) validateFilter(f)
       checkQos(qos)
+      if (!CODECS.includes(codec)) throw new PubSubError('INVALID_OPTIONS', `codec must be one of ${CODECS.join(', ')}, not ${String(codec)}.`)
       if (tab.subscriptions.has(subId)) throw new PubSubError('INTERNAL', `Subscription ${subId} exists already.`)
-      connection.subscribe({ link: tab, subId, filters: [...new Set(filters)], qos, awaitingRetained: true, lastSeq: -1 })
+      connection.subscribe({ link: tab, subId, filters: [...new Set(filters)], qos, codec, awaitingRetained: true, lastSeq: -1 })
       return ok(null)
     } catch (error) {
       return fail(error)
@@ -107,14 +111,17 @@ export class Hub implements HubApi {
     if (tab && subscription) this.tabConnection.get(tab)?.unsubscribe(subscription)
   }
 
-  async publish(sessionId: string, topics: string[], payload: Uint8Array, options: PublishOptions): Promise<Result<null>> {
+  async publish(sessionId: string, topics: string[], payload: WirePayload, options: PublishOptions): Promise<Result<null>> {
     try {
       const { connection } = this.lookup(sessionId)
       if (!Array.isArray(topics) || topics.length === 0) throw new PubSubError('INVALID_TOPIC', 'publish() needs at least one topic.')
       for (const t of topics) validateTopicName(t)
       checkQos(options?.qos ?? 0)
-      if (!(payload instanceof Uint8Array)) throw new PubSubError('INVALID_PAYLOAD', 'The payload must reach the hub as bytes.')
-      await Promise.all(topics.map(t => connection.publish(t, payload, options ?? {})))
+      if (typeof payload !== 'string' && !(payload instanceof ArrayBuffer) && !ArrayBuffer.isView(payload)) {
+        throw new PubSubError('INVALID_PAYLOAD', 'The payload must reach the hub as text or bytes (objects become JSON in the tab).')
+      }
+      const bytes = encodePayload(payload)
+      await Promise.all(topics.map(t => connection.publish(t, bytes, options ?? {})))
       return ok(null)
     } catch (error) {
       return fail(error)

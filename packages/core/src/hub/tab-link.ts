@@ -1,4 +1,5 @@
-import type { DeliveryTarget, TabEvent, WireMessage } from '../protocol.js'
+import type { DeliveryTarget, RoutedMessage, TabEvent, WireMessage } from '../protocol.js'
+import { decodeOnce } from './decode-once.js'
 import type { TabSubscription } from './tab-subscription.js'
 
 /**
@@ -20,17 +21,26 @@ export class TabLink {
     readonly functions: Record<string, (...args: never[]) => unknown> | undefined,
   ) {}
 
-  /** Queues message `seq` for subscription `subId`; one entry per message lists all its subscriptions. */
-  enqueue(subId: number, seq: number, message: Omit<WireMessage, 's'>): void {
-    if (seq === this.lastSeq && this.lastEntry) {
-      this.lastEntry.s.push(subId)
-      return
+  /**
+   * Queues message `seq` for `subscription`; one entry per message lists all its subscriptions and
+   * carries the payload decoded for each codec they use.
+   */
+  enqueue(subscription: TabSubscription, seq: number, message: RoutedMessage): void {
+    let entry = this.lastEntry
+    if (seq === this.lastSeq && entry) entry.s.push(subscription.subId)
+    else {
+      entry = { ...message, s: [subscription.subId], d: {} }
+      this.lastSeq = seq
+      this.lastEntry = entry
+      this.batch.push(entry)
+      this.messagesOut++
     }
-    const entry: WireMessage = { s: [subId], ...message }
-    this.lastSeq = seq
-    this.lastEntry = entry
-    this.batch.push(entry)
-    this.messagesOut++
+    const codec = subscription.codec
+    if (!(codec in entry.d) && !entry.e?.[codec]) {
+      const decoded = decodeOnce(message, codec)
+      if ('value' in decoded) entry.d[codec] = decoded.value
+      else (entry.e ??= {})[codec] = decoded.error
+    }
     if (!this.scheduled) {
       this.scheduled = true
       setTimeout(this.flush, 0)

@@ -1,4 +1,4 @@
-import type { QoS } from '../types.js'
+import type { Codec, QoS } from '../types.js'
 import type { TabLink } from './tab-link.js'
 
 /**
@@ -11,6 +11,8 @@ export interface TabSubscription {
   subId: number
   filters: string[]
   qos: QoS
+  /** How its messages are decoded, in the hub, before they cross to the tab. */
+  codec: Codec
   /** Routing state: waiting for its retained messages (MQTT 3.1.1: only these get retain=1 replays). */
   awaitingRetained: boolean
   /** Routing state: the last message delivered, so overlapping filters deliver once. */

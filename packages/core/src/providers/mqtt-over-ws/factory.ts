@@ -1,4 +1,4 @@
-import { encodePayload } from '../../codec.js'
+import { toWirePayload } from '../../client/wire-payload.js'
 import { PubSubError } from '../../errors.js'
 import type { ProviderConfig } from '../../protocol.js'
 import type { MQTT_OVER_WS_KIND } from './kind.js'
@@ -19,6 +19,6 @@ export function mqttOverWs(options: MqttOverWsOptions): ProviderConfig {
   const { will, ...rest } = options
   return {
     kind: 'mqtt' satisfies typeof MQTT_OVER_WS_KIND,
-    options: (will ? { ...rest, will: { ...will, payload: encodePayload(will.payload) } } : rest) satisfies MqttOverWsWireOptions,
+    options: (will ? { ...rest, will: { ...will, payload: toWirePayload(will.payload) } } : rest) satisfies MqttOverWsWireOptions,
   }
 }

@@ -1,3 +1,4 @@
+import type { WirePayload } from '../../protocol.js'
 import type { Payload, PublishProperties, QoS } from '../../types.js'
 
 /** Options of the generic provider: any MQTT 3.1.1 or 5 broker over WebSocket. */
@@ -21,7 +22,7 @@ export interface MqttOverWsOptions {
   properties?: Record<string, unknown>
 }
 
-/** What the factory sends the hub: the options, with the will's payload already encoded to bytes. */
+/** What the factory sends the hub: the options, with the will's payload as text or bytes (objects as JSON). */
 export type MqttOverWsWireOptions = Omit<MqttOverWsOptions, 'will'> & {
-  will?: Omit<NonNullable<MqttOverWsOptions['will']>, 'payload'> & { payload: Uint8Array }
+  will?: Omit<NonNullable<MqttOverWsOptions['will']>, 'payload'> & { payload: WirePayload }
 }

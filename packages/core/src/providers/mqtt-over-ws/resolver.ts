@@ -1,3 +1,4 @@
+import { encodePayload } from '../../codec.js'
 import { PubSubError } from '../../errors.js'
 import { toBuffer } from '../../hub/publish-properties.js'
 import type { ProviderResolver } from '../../hub/provider.js'
@@ -35,6 +36,8 @@ function check(o: Options): void {
     } catch (e) {
       throw invalid(`the will topic is invalid: ${(e as Error).message}`)
     }
+    const p = o.will.payload as unknown
+    if (typeof p !== 'string' && !(p instanceof ArrayBuffer) && !ArrayBuffer.isView(p)) throw invalid('the will payload must be a string, bytes or a JSON-serialisable value.')
     if (o.will.qos !== undefined && o.will.qos !== 0 && o.will.qos !== 1 && o.will.qos !== 2) throw invalid('will.qos must be 0, 1 or 2.')
   }
 }
@@ -57,7 +60,7 @@ export const resolveMqttOverWs: ProviderResolver = options => {
         connectTimeout: o.connectTimeout,
         ...(o.username !== undefined ? { username: o.username } : {}),
         ...(o.password !== undefined ? { password: o.password } : {}),
-        ...(o.will ? { will: { ...o.will, payload: toBuffer(o.will.payload) } as never } : {}),
+        ...(o.will ? { will: { ...o.will, payload: toBuffer(encodePayload(o.will.payload as never)) } as never } : {}),
         ...(o.properties ? { properties: o.properties } : {}),
       },
     }),

@@ -86,5 +86,5 @@ let nextSubId = 1
 
 /** A tab subscription as the hub makes it. */
 export function subscription(link: TabLink, filters: string | string[], qos: QoS = 0): TabSubscription {
-  return { link, subId: nextSubId++, filters: Array.isArray(filters) ? filters : [filters], qos, awaitingRetained: true, lastSeq: -1 }
+  return { link, subId: nextSubId++, filters: Array.isArray(filters) ? filters : [filters], qos, codec: 'auto', awaitingRetained: true, lastSeq: -1 }
 }
