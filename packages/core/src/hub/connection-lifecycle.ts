@@ -2,7 +2,7 @@ import { PubSubError, toPubSubError } from '../errors.js'
 import type { ConnectionStateData, ConnectionStatus, ReconnectOptions } from '../types.js'
 import { backoffDelay } from './backoff.js'
 import { createMqttClient, type IConnackPacket, type MqttClient } from './mqtt-client.js'
-import { connackError, isAuthFailure, transportError } from './mqtt-errors.js'
+import { connackError, isAuthFailure, noConnackError, transportError } from './mqtt-errors.js'
 import type { ConnectTarget, ResolvedProvider } from './provider.js'
 import type { ReceivedPacket } from './delivery-router.js'
 
@@ -227,7 +227,7 @@ export class ConnectionLifecycle {
     if (p.name === 'opening' && !p.failure) {
       // Also what a refused WebSocket upgrade looks like: mqtt.js drops the HTTP status. Every such
       // close reaches the provider, whose explanation may drop credentials the server refused.
-      this.fail(new PubSubError('UNREACHABLE', 'The broker did not complete the connection (no CONNACK): check the URL, the path (often /mqtt) and that it speaks MQTT over WebSocket.'))
+      this.fail(noConnackError(this.provider.protocolVersion))
     }
     if (p.failure?.refused) this.stop(p.attempt)
     else this.retryLater(p.attempt)

@@ -50,6 +50,21 @@ export function publishError(code: number, topic: string): PubSubError {
   return new PubSubError(c, `The broker refused the publish to "${topic}": ${entry?.[1] ?? `reason code ${code}`}.`, { details: { topic, reasonCode: code } })
 }
 
+/**
+ * The connection closed before any CONNACK, with no error to say why: the WebSocket upgrade was
+ * refused (mqtt.js drops the HTTP status), or the broker took the socket and closed it. An MQTT 5
+ * CONNECT to a broker that only speaks 3.1.1 is closed that way (RabbitMQ before 3.13 does; others
+ * answer CONNACK 1), and so is a refused login on RabbitMQ's Web MQTT. Either may also be a broker
+ * going down, so the connection keeps retrying with backoff: the message says what to check.
+ */
+export function noConnackError(protocolVersion: number): PubSubError {
+  const message =
+    protocolVersion === 5
+      ? 'The broker closed the connection without answering the MQTT 5 CONNECT (no CONNACK): it may not speak MQTT 5 (RabbitMQ before 3.13 does not): try protocolVersion: 4. Else check the URL and the path (often /mqtt).'
+      : "The broker did not complete the connection (no CONNACK): check the URL, the path (often /mqtt) and that it speaks MQTT over WebSocket; some brokers (RabbitMQ's Web MQTT) also close a refused login this way: check the user name and password."
+  return new PubSubError('UNREACHABLE', message, { details: { protocolVersion } })
+}
+
 /** Maps a transport error (socket, WebSocket, timeout) to a `PubSubError` without leaking the URL. */
 export function transportError(error: unknown): PubSubError {
   if (error instanceof PubSubError) return error
