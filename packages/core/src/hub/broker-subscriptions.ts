@@ -57,6 +57,13 @@ export interface BrokerSubscriptionsOptions {
    * repeated SUBSCRIBE (the broker resends them with the retain flag set). MQTT 5 answers from a cache.
    */
   repeatSubscribeForRetained: boolean
+  /**
+   * MQTT 3.1.1: overlapping broker subscriptions never differ between QoS 0 and QoS 1 or 2 (see
+   * `BrokerFilterOptions.oneQosPerOverlap`), and a subscription raised from QoS 0 is UNSUBSCRIBEd
+   * before its new SUBSCRIBE: RabbitMQ binds a filter subscribed again at another QoS to both of
+   * its QoS queues and sends a copy from each.
+   */
+  oneQosPerOverlap?: boolean
 }
 
 /**
@@ -66,7 +73,7 @@ export interface BrokerSubscriptionsOptions {
  * filter, and refusals. No network: it talks to the broker through a {@link SubscribeChannel}.
  *
  * @example
- * const subs = new BrokerSubscriptions(channel, events, { repeatSubscribeForRetained: true })
+ * const subs = new BrokerSubscriptions(channel, events, { repeatSubscribeForRetained: true, oneQosPerOverlap: true })
  * subs.add(subscription) // SUBSCRIBEs on the next tick, if the filter needs it
  */
 export class BrokerSubscriptions {
@@ -202,7 +209,9 @@ export class BrokerSubscriptions {
     const wanted = new Map<string, QoS>()
     for (const filter of this.wanted.filters()) wanted.set(filter, maxQos(this.wanted.values(filter)))
     for (const f of this.refusedFilters) if (!wanted.has(f)) this.refusedFilters.delete(f)
-    const desired = desiredBrokerFilters(wanted, this.refusedFilters)
+    const oneQosPerOverlap = this.options.oneQosPerOverlap ?? false
+    const held = oneQosPerOverlap ? new Map([...this.broker].map(([f, sub]) => [f, sub.qos])) : undefined
+    const desired = desiredBrokerFilters(wanted, this.refusedFilters, { oneQosPerOverlap, held })
     // Subscribe before unsubscribing, so a filter handed from a covering one to itself has no gap.
     for (const [filter, qos] of desired) {
       const sub = this.broker.get(filter)
@@ -211,6 +220,9 @@ export class BrokerSubscriptions {
         sub.leaving = undefined
       } else if (!sub || sub.qos < qos) {
         if (sub?.leaving) clearTimeout(sub.leaving)
+        // QoS 0 to 1 or 2: RabbitMQ would keep the QoS 0 binding beside the new one and send every
+        // message twice. Observers of a QoS 0 subscription accept a message lost in between.
+        if (oneQosPerOverlap && sub?.qos === 0 && sub.state !== 'unsent' && this.channel.connected) this.channel.unsubscribe(filter)
         this.broker.set(filter, { qos, state: 'unsent', id: this.nextId++ })
         this.sendSubscribe(filter)
       }

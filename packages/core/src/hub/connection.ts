@@ -66,7 +66,7 @@ export class Connection {
       },
       alreadyServed: s => this.deliveries.replayRetained(s),
       released: remaining => this.deliveries.released(remaining),
-    }, { repeatSubscribeForRetained: !v5 })
+    }, { repeatSubscribeForRetained: !v5, oneQosPerOverlap: !v5 })
     this.deliveries = new DeliveryRouter(this.subscriptions, { v5 })
   }
 

@@ -6,7 +6,7 @@ import { RecordingChannel, recordingEvents, subscription, tab } from './fakes'
 function setup(repeatSubscribeForRetained = true) {
   const channel = new RecordingChannel()
   const events = recordingEvents()
-  const subs = new BrokerSubscriptions(channel, events, { repeatSubscribeForRetained })
+  const subs = new BrokerSubscriptions(channel, events, { repeatSubscribeForRetained, oneQosPerOverlap: repeatSubscribeForRetained })
   const { link } = tab()
   const tick = () => vi.advanceTimersByTime(0)
   return { channel, events, subs, link, tick }
@@ -104,16 +104,28 @@ describe('BrokerSubscriptions', () => {
     expect(channel.take()).toEqual(['UNSUBSCRIBE c/#'])
   })
 
-  it('a covered filter of a higher QoS than its cover gets its own SUBSCRIBE', () => {
-    const { channel, subs, link, tick } = setup()
+  it('on MQTT 5 a covered filter of a higher QoS than its cover gets its own SUBSCRIBE (identifiers tell the copies apart)', () => {
+    const { channel, subs, link, tick } = setup(false)
     subs.add(subscription(link, 'q/#', 0))
     subs.add(subscription(link, 'q/+', 1))
     tick()
     expect(channel.take()).toEqual(['SUBSCRIBE q/# qos 0', 'SUBSCRIBE q/+ qos 1'])
   })
 
-  it('a higher QoS replaces the broker subscription, with a new identifier', () => {
+  it('on MQTT 3.1.1 the cover takes the higher QoS instead: no two overlapping subscriptions of QoS 0 and 1', () => {
     const { channel, subs, link, tick } = setup()
+    subs.add(subscription(link, 'q/#', 0))
+    subs.add(subscription(link, 'q/b/c', 1))
+    subs.add(subscription(link, 'p/+/c', 0))
+    subs.add(subscription(link, 'p/b/+', 1))
+    tick()
+    // q/b/c rides on q/#; p/+/c only overlaps p/b/+ (both are needed) and matches its QoS.
+    expect(channel.take()).toEqual(['SUBSCRIBE q/# qos 1', 'SUBSCRIBE p/+/c qos 1', 'SUBSCRIBE p/b/+ qos 1'])
+    expect(subs.servingOf('q/b/c')).toBe('q/#')
+  })
+
+  it('on MQTT 5 a higher QoS replaces the broker subscription, with a new identifier', () => {
+    const { channel, subs, link, tick } = setup(false)
     subs.add(subscription(link, 'u/#', 0))
     tick()
     channel.answer('u/#')
@@ -123,6 +135,34 @@ describe('BrokerSubscriptions', () => {
     const [first, second] = channel.ids('u/#')
     expect(second).toBeGreaterThan(first!)
     expect(subs.deliverers('u/#').map(d => d.id)).toEqual([second])
+  })
+
+  it('on MQTT 3.1.1 a QoS raised from 0 is UNSUBSCRIBEd first (RabbitMQ would keep both), one raised from 1 is not', () => {
+    const { channel, subs, link, tick } = setup()
+    subs.add(subscription(link, 'u/#', 0))
+    tick()
+    channel.answer('u/#')
+    subs.add(subscription(link, 'u/b', 1)) // covered: raises its cover
+    tick()
+    channel.answer('u/#')
+    subs.add(subscription(link, 'u/#', 2))
+    tick()
+    expect(channel.take()).toEqual(['SUBSCRIBE u/# qos 0', 'UNSUBSCRIBE u/#', 'SUBSCRIBE u/# qos 1', 'SUBSCRIBE u/# qos 2'])
+    channel.answer('u/#')
+    expect(subs.brokerFilters()).toEqual([{ filter: 'u/#', qos: 2, state: 'active' }])
+  })
+
+  it('on MQTT 3.1.1 a filter taking over from a lingering cover of QoS 1 is subscribed at QoS 1 too', () => {
+    const { channel, subs, link, tick } = setup()
+    const wide = subscription(link, 'h/#', 1)
+    subs.add(wide)
+    subs.add(subscription(link, 'h/+', 0))
+    tick()
+    channel.answer('h/#')
+    subs.remove(wide)
+    tick()
+    // h/# lingers (and serves) until h/+ is granted: both bound to RabbitMQ's QoS 1 queue, one copy.
+    expect(channel.take()).toEqual(['SUBSCRIBE h/# qos 1', 'SUBSCRIBE h/+ qos 1'])
   })
 
   it('a refused filter fails its subscriptions alone, and the filters it covered get SUBSCRIBEs of their own', () => {
