@@ -1,6 +1,5 @@
 // What a tab loads, gzipped, measured two ways an app bundles @tabmq/core's dist:
-//  - vite: a Vite production build of a small app (create a client, subscribe, render a topic
-//    store, publish); what its index.html loads: the entry and the chunks it imports, not the
+//  - vite: a Vite production build of a small app (create a client, subscribe); what its index.html loads: the entry and the chunks it imports, not the
 //    worker, which runs in the SharedWorker, and not Vite's own modulepreload polyfill, which
 //    every Vite app carries;
 //  - single-file: esbuild, one file, no code splitting (an app that inlines every lazy import).
@@ -13,15 +12,13 @@ import { gzipSync } from 'node:zlib'
 
 const BUDGET = 5 * 1024
 const core = resolve(import.meta.dirname, '..')
+// A newcomer's app that creates a client and subscribes: everything else a tab can call is a
+// method of the client, so it is in the count anyway.
 const APP = `
 import { createPubSub } from '@tabmq/core'
 import { mqttOverWs } from '@tabmq/core/providers'
 const pubsub = createPubSub({ provider: mqttOverWs({ url: 'ws://127.0.0.1:8083/mqtt' }) })
-pubsub.subscribe('devices/+/telemetry').subscribe({ next: m => console.log(m.topic, m.data) })
-const status = pubsub.topic('devices/d1/status')
-status.subscribe(s => (document.body.textContent = String(s.data)))
-pubsub.connectionState.subscribe(s => console.log(s.status))
-document.body.onclick = () => void pubsub.publish('devices/d1/cmd', { on: true }, { qos: 1 })
+pubsub.subscribe('devices/+/telemetry').subscribe(m => console.log(m.topic, m.data))
 `
 const gz = bytes => gzipSync(bytes, { level: 9 }).length
 const hasMqtt = text => /MqttClient|mqtt-packet/.test(text)
@@ -36,8 +33,19 @@ async function viteSize(dir) {
   // What the page loads: its module script and modulepreloads (the worker's file is only named inside the code).
   const loaded = [...html.matchAll(/(?:src|href)="\/?([^"]+\.js)"/g)].map(m => m[1])
   const texts = loaded.map(f => readFileSync(join(out, f)))
+  if (process.env.TAB_SIZE_DUMP) writeFileSync(process.env.TAB_SIZE_DUMP, Buffer.concat(texts))
   const workers = readdirSync(join(out, 'assets')).filter(f => f.endsWith('.js') && !loaded.includes(`assets/${f}`))
   return { files: loaded.length, workerFiles: workers.length, minifiedBytes: texts.reduce((n, t) => n + t.length, 0), gzipBytes: texts.reduce((n, t) => n + gz(t), 0), containsMqtt: texts.some(t => hasMqtt(t.toString())) }
+}
+
+async function rolldownSingleFileSize(dir) {
+  const { build } = await import('vite')
+  const out = join(dir, 'dist-single')
+  await build({ root: dir, logLevel: 'silent', configFile: false, build: { outDir: out, emptyOutDir: true, modulePreload: { polyfill: false }, rolldownOptions: { output: { codeSplitting: false } } }, worker: { format: 'es' } })
+  const html = readFileSync(join(out, 'index.html'), 'utf8')
+  const loaded = [...html.matchAll(/(?:src|href)="\/?([^"]+\.js)"/g)].map(m => m[1])
+  const texts = loaded.map(f => readFileSync(join(out, f)))
+  return { files: loaded.length, minifiedBytes: texts.reduce((n, t) => n + t.length, 0), gzipBytes: texts.reduce((n, t) => n + gz(t), 0), containsMqtt: texts.some(t => hasMqtt(t.toString())) }
 }
 
 async function singleFileSize(dir) {
@@ -55,7 +63,7 @@ mkdirSync(join(dir, 'node_modules/@tabmq'), { recursive: true })
 const { symlinkSync } = await import('node:fs')
 symlinkSync(core, join(dir, 'node_modules/@tabmq/core'), 'dir')
 try {
-  const sizes = { budgetBytes: BUDGET, vite: await viteSize(dir), singleFile: await singleFileSize(dir) }
+  const sizes = { budgetBytes: BUDGET, vite: await viteSize(dir), rolldownSingleFile: await rolldownSingleFileSize(dir), esbuildSingleFile: await singleFileSize(dir) }
   console.log(JSON.stringify(sizes, null, 2))
   if (process.argv.includes('--check')) {
     const over = Object.entries(sizes).filter(([, s]) => typeof s === 'object' && (s.gzipBytes > BUDGET || s.containsMqtt))

@@ -86,7 +86,7 @@ const toList = (topics: string | readonly string[]): string[] => (typeof topics 
  */
 export function createPubSub(options: CreatePubSubOptions): PubSub {
   if (!options?.provider || typeof options.provider.kind !== 'string') {
-    throw new PubSubError('INVALID_OPTIONS', 'createPubSub needs a provider, for example provider: mqttOverWs({ url: "ws://127.0.0.1:8083/mqtt" }).')
+    throw new PubSubError('INVALID_OPTIONS', 'createPubSub needs a provider, e.g. mqttOverWs({ url }).')
   }
   const timeoutMs = options.timeoutMs ?? 15_000
   const state = createStore<ConnectionState>({ status: 'idle', attempt: 0 })
@@ -95,7 +95,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
 
   const onEvent = (event: TabEvent) => {
     if (event.t === 'batch') subs.deliver(event.messages)
-    else if (event.t === 'state') state.set({ status: event.state.status, attempt: event.state.attempt, error: event.state.error ? PubSubError.from(event.state.error) : undefined })
+    else if (event.t === 'state') state.set({ ...event.state, error: event.state.error && PubSubError.from(event.state.error) })
     else subs.status(event.subId, event.status === 'active' ? { status: 'active' } : { status: 'error', error: PubSubError.from(event.error) })
   }
   const link = createHubLink(
@@ -130,15 +130,13 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
 
     subscribe<T>(topics: string | readonly string[], subscribeOptions: ObserveOptions = {}): Observable<Message<T>> {
       return new Observable<Message<T>>(observer => {
-        const filters = toList(topics)
-        const refusal = closed ? closedError() : filters.length === 0 ? new PubSubError('INVALID_FILTER', 'subscribe() needs at least one topic filter.') : undefined
-        if (refusal) {
-          observer.error(refusal)
+        if (closed) {
+          observer.error(closedError())
           return () => {}
         }
-        // Filters and QoS are validated by the hub, which must check them anyway: keeping the
-        // rules out of the tab keeps what a tab loads small.
-        return subs.add({ filters, qos: subscribeOptions.qos ?? 0, codec: subscribeOptions.codec ?? 'auto', observer: observer as never, onStatus: subscribeOptions.onStatus })
+        // Filters, QoS and codec are validated by the hub, which must check them anyway: keeping
+        // the rules out of the tab keeps what a tab loads small.
+        return subs.add({ filters: toList(topics), qos: subscribeOptions.qos ?? 0, codec: subscribeOptions.codec ?? 'auto', observer: observer as never, onStatus: subscribeOptions.onStatus })
       })
     },
 
@@ -152,15 +150,12 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
       return store as TopicStore<never>
     },
 
+    // Topics and options are checked by the hub; a closed client's link refuses with CLOSED.
     async publish(topics, payload, publishOptions = {}) {
-      if (closed) throw closedError()
-      const list = toList(topics)
-      if (list.length === 0) throw new PubSubError('INVALID_TOPIC', 'publish() needs at least one topic.')
-      return publishes.add(list, toWirePayload(payload), { ...publishOptions, qos: publishOptions.qos ?? 0 })
+      return publishes.add(toList(topics), toWirePayload(payload), { ...publishOptions, qos: publishOptions.qos ?? 0 })
     },
 
     async getStats() {
-      if (closed) throw closedError()
       await link.started()
       return withTimeout(link.api().stats(), timeoutMs, 'getStats')
     },

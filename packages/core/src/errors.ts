@@ -62,7 +62,7 @@ export class PubSubError extends Error {
   readonly details: Record<string, unknown> | undefined
 
   constructor(code: PubSubErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    super(message, options)
     this.code = code
     this.details = options?.details
   }
@@ -74,7 +74,7 @@ export class PubSubError extends Error {
 
   /** Rebuilds the class on the tab side (Comlink only carries name, message and stack). */
   static from(data: PubSubErrorData): PubSubError {
-    return new PubSubError(data.code, data.message, data.details ? { details: data.details } : undefined)
+    return new PubSubError(data.code, data.message, data)
   }
 }
 

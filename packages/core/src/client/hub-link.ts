@@ -31,7 +31,6 @@ export interface HubLink {
   readonly sessionId: string
   /** The transport in use, or the one a start would pick. */
   readonly kind: TransportKind
-  readonly isStarted: boolean
   /** Starts on first call; later calls wait for the current start. Rejects with CLOSED once closed. */
   started(): Promise<void>
   /** The current hub's API; call after `started()`. */
@@ -46,18 +45,15 @@ export interface HubLink {
   close(): Promise<void>
 }
 
-export const closedError = () => new PubSubError('CLOSED', 'This tabmq client is closed: create a new one with createPubSub().')
+export const closedError = () => new PubSubError('CLOSED', 'This tabmq client is closed: create a new one.')
 
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value
   throw PubSubError.from(result.error)
 }
 
-function newId(): string {
-  const b = new Uint8Array(9)
-  crypto.getRandomValues(b)
-  return Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
-}
+/** A session id: unique among this origin's tabs (it names the tab's Web Lock), not a secret. */
+const newId = (): string => Math.random().toString(36).slice(2) + Date.now().toString(36)
 
 /**
  * The tab's link to the hub: starts it on first use, holds the tab's Web Lock, watches the hub's
@@ -75,10 +71,8 @@ export function createHubLink(options: HubLinkOptions, events: HubLinkEvents): H
   let stopWatchingHub = () => {}
 
   const started = () => (closed ? Promise.reject(closedError()) : (ready ?? start()))
-  const api = (): HubApi => {
-    if (!transport) throw new PubSubError('WORKER_FAILED', 'The tabmq worker did not start.')
-    return transport.api
-  }
+  // Called once `started()` has resolved, so a transport exists.
+  const api = (): HubApi => transport!.api
 
   /** Opens a session on a (new) hub. */
   async function open(): Promise<void> {
@@ -92,7 +86,7 @@ export function createHubLink(options: HubLinkOptions, events: HubLinkEvents): H
       if (gen === generation && !closed) events.onEvent(event)
     })
     const opening = t.api.open({ sessionId, ...options.request }, deliveries, t.wrapFunctions(options.functions))
-    const opened = unwrap(await withTimeout(t.failed ? Promise.race([t.failed, opening]) : opening, options.timeoutMs, 'Opening the tabmq worker'))
+    const opened = unwrap(await withTimeout(Promise.race([t.failed, opening]), options.timeoutMs, 'Opening the tabmq worker'))
     if (gen !== generation || closed) return
     stopWatchingHub()
     if (opened.hubLock) stopWatchingHub = whenLockFree(opened.hubLock, restart)
@@ -131,9 +125,6 @@ export function createHubLink(options: HubLinkOptions, events: HubLinkEvents): H
     },
     get kind() {
       return transport?.kind ?? plannedTransport(options)
-    },
-    get isStarted() {
-      return ready !== undefined
     },
     started,
     api,

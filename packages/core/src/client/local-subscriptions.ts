@@ -62,7 +62,7 @@ export function createLocalSubscriptions(link: HubLink, timeoutMs: number): Loca
       sub.onStatus?.({ status: 'pending' })
       void send(id, entry)
       return () => {
-        if (!byId.delete(id) || !link.isStarted) return
+        if (!byId.delete(id) || !link.generation) return
         link
           .started()
           .then(() => link.api().unsubscribe(link.sessionId, id))

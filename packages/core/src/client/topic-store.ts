@@ -31,7 +31,7 @@ export interface TopicOptions<T = unknown> extends SubscribeOptions {
 /** A readable store of one subscription's state. */
 export type TopicStore<T = unknown> = ReadableStore<TopicState<T>>
 
-const NONE: readonly never[] = Object.freeze([])
+const NONE: readonly never[] = /* @__PURE__ */ Object.freeze([])
 
 /**
  * The snapshot of a store that is not subscribed: what a server renders, what hydration starts
@@ -40,7 +40,7 @@ const NONE: readonly never[] = Object.freeze([])
  * @example
  * useSyncExternalStore(store.subscribe, store.get, () => IDLE_TOPIC)
  */
-export const IDLE_TOPIC: TopicState<never> = Object.freeze({ data: undefined, message: undefined, messages: NONE, status: 'idle', error: undefined })
+export const IDLE_TOPIC: TopicState<never> = /* @__PURE__ */ Object.freeze({ data: undefined, message: undefined, messages: NONE, status: 'idle', error: undefined })
 
 /**
  * A store that never subscribes and always reads `IDLE_TOPIC`: for a binding that is disabled.
@@ -48,7 +48,7 @@ export const IDLE_TOPIC: TopicState<never> = Object.freeze({ data: undefined, me
  * @example
  * const store = enabled ? pubsub.topic(filter) : idleTopic
  */
-export const idleTopic: TopicStore<never> = Object.freeze({ get: () => IDLE_TOPIC, subscribe: () => () => {} })
+export const idleTopic: TopicStore<never> = /* @__PURE__ */ Object.freeze({ get: () => IDLE_TOPIC, subscribe: () => () => {} })
 
 /** What the store needs of a client: its Observable subscribe. */
 export interface TopicSource {

@@ -10,11 +10,12 @@ import type { Payload } from '../types.js'
 export function toWirePayload(payload: Payload): WirePayload {
   if (typeof payload === 'string' || payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)) return payload
   let json: string | undefined
+  let cause: unknown
   try {
     json = JSON.stringify(payload)
-  } catch (cause) {
-    throw new PubSubError('INVALID_PAYLOAD', `The payload is not JSON-serialisable (${(cause as Error).message}): send a string, bytes, or a plain value.`, { cause })
+  } catch (error) {
+    cause = error
   }
-  if (json === undefined) throw new PubSubError('INVALID_PAYLOAD', `Cannot publish ${typeof payload}: send a string, bytes, or a JSON-serialisable value.`)
+  if (json === undefined) throw new PubSubError('INVALID_PAYLOAD', `Cannot publish this ${typeof payload} (${cause ?? 'no JSON'}): send a string, bytes or a JSON-serialisable value.`, { cause })
   return json
 }

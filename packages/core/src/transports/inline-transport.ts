@@ -13,6 +13,7 @@ export function inlineTransport(hub: HubApi): Transport {
       return { postMessage: event => void queueMicrotask(() => onEvent(event)) }
     },
     wrapFunctions: functions => functions,
+    failed: new Promise<never>(() => {}), // in-process: nothing to fail to load
     dispose() {},
   }
 }

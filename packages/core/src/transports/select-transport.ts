@@ -29,13 +29,10 @@ export function selectTransport(options: TransportOptions): Transport {
   if (kind === 'inline') {
     // The in-process hub carries mqtt.js: it is passed in, never imported here, so that no bundler
     // setting (a single-file build inlines lazy imports) can pull it into a tab.
-    if (!options.hub) throw new PubSubError('INVALID_OPTIONS', 'No worker here (Node, server rendering, tests): pass hub: createHub() from @tabmq/core/hub to run the hub in this process.')
+    if (!options.hub) throw new PubSubError('INVALID_OPTIONS', 'No worker here: pass hub: createHub() from @tabmq/core/hub.')
     return inlineTransport(options.hub)
   }
-  try {
-    if (options.worker) return workerTransport(options.worker())
-    return workerTransport(kind === 'shared' ? defaultSharedWorker() : defaultDedicatedWorker())
-  } catch (cause) {
-    throw new PubSubError('WORKER_FAILED', `Could not start the tabmq worker (${(cause as Error).message}): check that the worker file is served from this origin.`, { cause })
-  }
+  // A worker that cannot be made (a cross-origin URL, a blocked script) throws here: the link
+  // reports it as WORKER_FAILED with the browser's reason.
+  return workerTransport(options.worker ? options.worker() : kind === 'shared' ? defaultSharedWorker() : defaultDedicatedWorker())
 }

@@ -9,6 +9,6 @@ export interface Transport {
   /** Wraps provider callbacks for the hub to call back. */
   wrapFunctions(functions: ProviderFunctions | undefined): ProviderFunctions | undefined
   /** Rejects if the worker fails to load (it would never answer). */
-  readonly failed?: Promise<never>
+  readonly failed: Promise<never>
   dispose(): void
 }

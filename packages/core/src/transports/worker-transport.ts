@@ -14,7 +14,7 @@ export function workerTransport(worker: SharedWorker | Worker): Transport {
   const ports: MessagePort[] = []
   // A worker script that fails to load or run fires `error` and never answers: say so at once.
   const failed = new Promise<never>((_, reject) =>
-    worker.addEventListener('error', () => reject(new PubSubError('WORKER_FAILED', 'The tabmq worker failed to load: is its file served from this origin? (README, "The worker")')), { once: true }),
+    worker.addEventListener('error', () => reject(new PubSubError('WORKER_FAILED', 'The tabmq worker failed to load: is it served from this origin?')), { once: true }),
   )
   failed.catch(() => {})
   return {

@@ -14,7 +14,7 @@ import type { MqttOverWsOptions, MqttOverWsWireOptions } from './options.js'
 export function mqttOverWs(options: MqttOverWsOptions): ProviderConfig {
   const url = options?.url
   if (typeof url !== 'string' || !/^wss?:\/\/./i.test(url)) {
-    throw new PubSubError('INVALID_OPTIONS', `mqttOverWs: the url must start with ws:// or wss:// (got "${String(url).slice(0, 100)}"): browsers speak MQTT only over WebSocket.`)
+    throw new PubSubError('INVALID_OPTIONS', `mqttOverWs: the url must be ws:// or wss:// (got "${String(url).slice(0, 100)}").`)
   }
   const { will, ...rest } = options
   return {
