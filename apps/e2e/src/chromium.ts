@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 export const CHROMIUM = process.env.TABMQ_CHROMIUM ?? '/usr/bin/chromium'
 
@@ -17,3 +18,25 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A fresh folder for a browser profile or screenshots. */
 export const scratchDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix))
+
+/**
+ * One Chromium for a whole test file: call at the top level of the file (its hooks are the file's),
+ * and pass the result to the suites of the file. Each case still opens its own contexts.
+ *
+ * @example
+ * const chromium = useChromium()
+ * describe.each(selectedDemos())('%s', demo => { const suite = useSuite(demo, { broker: 'aedes', chromium }) })
+ */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close().catch(() => {})
+  })
+  return () => {
+    if (!browser) throw new Error('Chromium is not started yet: use it inside a hook or a case.')
+    return browser
+  }
+}

@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core'
+import { TabClient } from './tab-client'
 
 /** Polls `check` until true; the message names what was awaited. Never a fixed sleep. */
 export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
@@ -15,26 +16,29 @@ export interface DashboardQuery {
   device?: string
   user?: string
   password?: string
+  /** Seconds; the demos' default is mqttOverWs's (60). */
+  keepalive?: number
 }
 
-export const dashboardUrl = (origin: string, query: DashboardQuery): string => `${origin}/?${new URLSearchParams({ ...query } as Record<string, string>)}`
+export const dashboardUrl = (origin: string, query: DashboardQuery): string =>
+  `${origin}/?${new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])))}`
 
 /**
- * One tab of a demo, read through the `data-testid`s the three demos share. Console errors and
- * page errors are collected: a clean run has none.
+ * One tab of a demo, read through the `data-testid`s the three demos share, and its client
+ * (`client`, driven in the page).
  */
 export class Dashboard {
-  constructor(
-    readonly page: Page,
-    readonly problems: string[],
-  ) {}
+  readonly client: TabClient
 
-  static async open(context: BrowserContext, url: string, label: string, problems: string[]): Promise<Dashboard> {
+  constructor(readonly page: Page) {
+    this.client = new TabClient(page)
+  }
+
+  static async open(context: BrowserContext, url: string, onPage: (page: Page) => void = () => {}): Promise<Dashboard> {
     const page = await context.newPage()
-    page.on('console', m => void (m.type() === 'error' && problems.push(`${label} console: ${m.text()}`)))
-    page.on('pageerror', e => void problems.push(`${label} error: ${e.message}`))
+    onPage(page)
     await page.goto(url)
-    return new Dashboard(page, problems)
+    return new Dashboard(page)
   }
 
   text(testId: string): Promise<string | null> {

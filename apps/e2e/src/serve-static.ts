@@ -13,21 +13,43 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 }
 
+export interface StaticServer {
+  origin: string
+  /** Paths requested so far, in order. */
+  requests: string[]
+  close(): Promise<void>
+}
+
+export interface ServeOptions {
+  /**
+   * Serves other bytes for some paths (a mutated worker bundle in place of the demo's): return the
+   * body for `path`, or undefined to serve the file.
+   */
+  override?: (path: string) => string | undefined
+}
+
 /** Serves `dir` on 127.0.0.1 at a free port: the pages and their worker share its origin. */
-export async function serveStatic(dir: string): Promise<{ origin: string; close(): Promise<void> }> {
+export async function serveStatic(dir: string, options: ServeOptions = {}): Promise<StaticServer> {
+  const requests: string[] = []
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    requests.push(path)
+    const headers = (file: string) => ({ 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+    const replaced = options.override?.(path)
+    if (replaced !== undefined) return void res.writeHead(200, headers(path)).end(replaced)
     let file = normalize(join(dir, path))
     if (!file.startsWith(dir + sep) && file !== dir) return void res.writeHead(403).end()
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html')
     if (!existsSync(file)) return void res.writeHead(404).end('not found')
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+    res.writeHead(200, headers(file))
     res.end(readFileSync(file))
   })
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
+  server.unref()
   const { port } = server.address() as AddressInfo
   return {
     origin: `http://127.0.0.1:${port}`,
+    requests,
     close: () =>
       new Promise<void>(r => {
         server.closeAllConnections()

@@ -1,0 +1,96 @@
+/**
+ * Deliberately broken hubs, to prove the suite catches them: core's worker bundled from its
+ * sources with one mutation each, applied at build time by an esbuild plugin to whichever source
+ * file holds the text. Nothing of this ships: the library has no switch for it. A mutation that
+ * matches no source (or more than one place) fails the build loudly, so a refactor of the hub
+ * cannot silently leave a "mutant" unbroken.
+ */
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { build, type Plugin } from 'esbuild'
+
+/** One text replacement in the sources of @tabmq/core (exactly one place must match). */
+interface Mutation {
+  find: string
+  replace: string
+}
+
+export const MUTANTS = {
+  /** Control: the sources as they are, through the same build. */
+  none: [],
+  /** A filter's reference count is never decremented: a subscription that ends stays counted. */
+  'refs-never-decremented': [
+    {
+      find: 'for (const filter of subscription.filters) this.wanted.delete(filter, subscription)',
+      replace: '/* mutant: the reference is never dropped */',
+    },
+  ],
+  /** A dead tab is never evicted: the worker no longer waits for the tab's Web Lock. */
+  'dead-tabs-never-evicted': [
+    {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a template literal, matched as written
+      find: 'if (result.ok) whenLockFree(`tabmq:tab:${request.sessionId}`, () => void hub.close(request.sessionId))',
+      replace: 'void whenLockFree /* mutant: nobody waits for the tab to die */',
+    },
+  ],
+} satisfies Record<string, Mutation[]>
+
+export type Mutant = keyof typeof MUTANTS
+
+export function isMutant(name: string): name is Mutant {
+  return Object.hasOwn(MUTANTS, name)
+}
+
+const coreDir = dirname(createRequire(import.meta.url).resolve('@tabmq/core/package.json'))
+const built = new Map<Mutant, Promise<string>>()
+
+function mutate(mutations: readonly Mutation[]): Plugin {
+  const src = join(coreDir, 'src')
+  return {
+    name: 'tabmq-mutant',
+    setup(b) {
+      const matched = mutations.map(() => 0)
+      b.onLoad({ filter: /\.ts$/ }, async args => {
+        if (!args.path.startsWith(src)) return undefined
+        let source = await readFile(args.path, 'utf8')
+        mutations.forEach((m, i) => {
+          const found = source.split(m.find).length - 1
+          matched[i]! += found
+          source = source.replaceAll(m.find, m.replace)
+        })
+        return { contents: source, loader: 'ts' }
+      })
+      b.onEnd(() => {
+        const wrong = mutations.filter((_, i) => matched[i] !== 1)
+        if (wrong.length > 0) throw new Error(`A mutation no longer matches @tabmq/core's sources exactly once: update apps/e2e/src/worker-mutants.ts (${wrong.map(m => m.find).join('; ')})`)
+      })
+    },
+  }
+}
+
+/**
+ * The worker bundle of `mutant` (built once per process): one self-contained ES module, like
+ * core's prebuilt `tabmq.worker.js`.
+ *
+ * @example
+ * const code = await mutantWorker('refs-never-decremented')
+ */
+export function mutantWorker(mutant: Mutant): Promise<string> {
+  let code = built.get(mutant)
+  if (!code) {
+    code = build({
+      entryPoints: [join(coreDir, 'src/worker.ts')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      conditions: ['browser', 'import'],
+      logLevel: 'silent',
+      plugins: [mutate(MUTANTS[mutant])],
+    }).then(r => r.outputFiles[0]!.text)
+    built.set(mutant, code)
+  }
+  return code
+}

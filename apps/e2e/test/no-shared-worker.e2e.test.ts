@@ -1,0 +1,12 @@
+/**
+ * Where SharedWorker is missing (Android WebView, Chrome on Android before 148), each tab falls
+ * back to a dedicated worker: the happy path's message cases must pass as they are, every demo,
+ * against aedes (the fallback is the tab's choice of transport, not the broker's).
+ */
+import { useChromium } from '../src/chromium'
+import { selectedDemos } from '../src/demos'
+import { describeMessageCases } from '../src/message-cases'
+
+const chromium = useChromium()
+
+for (const demo of selectedDemos()) describeMessageCases(chromium, demo, 'aedes', 'dedicated')
