@@ -15,6 +15,7 @@ export type {
   ConnectionStats,
   ConnectionStatus,
   HubStats,
+  HubTransport,
   Message,
   OfflineQueueOptions,
   Payload,

@@ -90,10 +90,26 @@ export interface OfflineQueueOptions {
   maxSize?: number
   /** Queue QoS 0 publishes too (default false: they reject with NOT_CONNECTED, since QoS 0 promises nothing). */
   qos0?: boolean
+  /**
+   * Keep this client's queued QoS 1/2 publishes in IndexedDB (per connection identity), so that they
+   * survive every tab closing or reloading and go out, in order, when any tab of the origin brings
+   * the connection back. Default false. See the README, "Durable outbox", for what it guarantees.
+   */
+  persist?: boolean
 }
+
+/** Where a hub runs, as its stats report it. */
+export type HubTransport = 'shared' | 'elected' | 'dedicated' | 'inline'
 
 /** Counters for debugging and tests: what the hub holds right now. */
 export interface HubStats {
+  /**
+   * How tabs reach this hub: `shared` (a SharedWorker), `elected` (where there is no SharedWorker:
+   * the dedicated worker of one tab, elected host, serves every tab; the others' workers relay to
+   * it), `dedicated` (a worker of the tab's own, where workers cannot elect: no Web Locks or
+   * BroadcastChannel), `inline` (in this process).
+   */
+  transport: HubTransport
   /** Sessions (one per `createPubSub` client, usually one per tab). */
   tabs: number
   connections: ConnectionStats[]

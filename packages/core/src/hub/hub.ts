@@ -2,7 +2,7 @@ import { PubSubError, toPubSubError } from '../errors.js'
 import { encodePayload } from '../codec.js'
 import type { DeliveryTarget, HubApi, OpenRequest, OpenResult, ProviderFunctions, Result, WirePayload } from '../protocol.js'
 import { validateFilter, validateTopicName } from '../topics/index.js'
-import type { Codec, HubStats, PublishOptions, QoS } from '../types.js'
+import type { Codec, HubStats, HubTransport, PublishOptions, QoS } from '../types.js'
 import { Connection } from './connection.js'
 import type { ProviderContext } from './provider.js'
 import { resolveProvider } from './provider-registry.js'
@@ -15,6 +15,8 @@ const TAB_CALL_TIMEOUT_MS = 10_000
 export interface HubOptions {
   /** Web Lock the hub holds while alive, for tabs to watch. Null where there are no locks. */
   hubLock?: string | null
+  /** How tabs reach this hub, for stats. Default `inline`. */
+  transport?: HubTransport
   /** Where warnings go (never secrets). Default console.warn. */
   warn?: (message: string) => void
 }
@@ -140,7 +142,7 @@ export class Hub implements HubApi {
   }
 
   async stats(): Promise<HubStats> {
-    return { tabs: this.tabs.size, connections: [...this.connections.values()].map(c => c.stats()) }
+    return { transport: this.options.transport ?? 'inline', tabs: this.tabs.size, connections: [...this.connections.values()].map(c => c.stats()) }
   }
 
   private lookup(sessionId: string): { tab: TabLink; connection: Connection } {

@@ -7,6 +7,8 @@
  *   v       MQTT protocol version, 4 (default) or 5
  *   worker  default (no `worker` option: the package's own worker, bundled by Vite),
  *           owned (the app's one-line worker file), prebuilt (dist/tabmq.worker.js copied as an asset)
+ *   clientId  a fixed client id; clean=0 a persistent session
+ *   persist   1: offline.persist (the durable outbox); maxSize: offline.maxSize
  */
 import { createPubSub, PubSubError, type CreatePubSubOptions, type Message, type QoS } from '@tabmq/core'
 import { mqttOverWs } from '@tabmq/core/providers'
@@ -64,7 +66,15 @@ window.subStatus = {}
 window.states = []
 
 try {
-  const options: CreatePubSubOptions = { provider: mqttOverWs({ url, protocolVersion }), reconnect: { initialDelayMs: 100, maxDelayMs: 1000 }, timeoutMs: 5000 }
+  const clientId = params.get('clientId') ?? undefined
+  const clean = params.get('clean') !== '0'
+  const maxSize = params.has('maxSize') ? Number(params.get('maxSize')) : undefined
+  const options: CreatePubSubOptions = {
+    provider: mqttOverWs({ url, protocolVersion, clean, ...(clientId ? { clientId } : {}) }),
+    reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
+    timeoutMs: 5000,
+    offline: { persist: params.get('persist') === '1', ...(maxSize !== undefined ? { maxSize } : {}) },
+  }
   if (workerKind === 'owned') {
     // What an app writes to own its worker file (the bundler sees it in the app's code).
     options.worker = () => new SharedWorker(new URL('./tabmq.worker.ts', import.meta.url), { type: 'module' })
