@@ -1,5 +1,6 @@
 import { PubSubError } from '../errors.js'
 import { FilterIndex } from '../topics/index.js'
+import { filtersOverlap } from '../topics/filters-overlap.js'
 import type { QoS } from '../types.js'
 import { desiredBrokerFilters, servingFilter } from './broker-filters.js'
 import type { TabSubscription } from './tab-subscription.js'
@@ -89,6 +90,8 @@ export class BrokerSubscriptions {
   private readonly activated = new WeakSet<TabSubscription>()
   private reconcileTimer: ReturnType<typeof setTimeout> | undefined
   private newcomers: TabSubscription[] = []
+  /** MQTT 3.1.1 retained probes on their way: covered filter → the subscriptions waiting for its SUBACK. */
+  private readonly probes = new Map<string, TabSubscription[]>()
   private nextId = 1
   private disposed = false
 
@@ -134,11 +137,22 @@ export class BrokerSubscriptions {
         if (!sessionPresent) (clearTimeout(sub.leaving), this.broker.delete(filter)) // gone with the session anyway
       } else if (!sessionPresent || sub.state === 'unsent') this.sendSubscribe(filter, !sessionPresent)
     }
+    if (!this.options.repeatSubscribeForRetained) return
+    // A plain client would SUBSCRIBE its exact filters again and get their retained messages; the
+    // covers' SUBSCRIBEs bring none for them from RabbitMQ. Without a session everyone waits for
+    // them again; with one, only the subscriptions whose own probe the lost connection took.
+    for (const filter of this.wanted.filters()) {
+      const server = this.serving.get(filter)
+      if (server === undefined || server === filter || hasWildcard(filter)) continue
+      const waiting = [...(this.wanted.values(filter) ?? [])].filter(s => !sessionPresent || !this.activated.has(s))
+      for (const subscription of waiting) this.probe(filter, subscription, !sessionPresent)
+    }
   }
 
   /** The connection went down: every broker subscription waits for the next one. */
   disconnected(): void {
     for (const sub of this.broker.values()) sub.state = 'unsent'
+    this.probes.clear() // their answers are lost with the connection
   }
 
   /** Stops every timer; nothing is sent after this. */
@@ -279,16 +293,54 @@ export class BrokerSubscriptions {
       const server = this.serving.get(filter)
       if (server !== undefined && this.broker.get(server)?.state === 'active') activeServers.add(server)
     }
-    if (activeServers.size === 0) return // a SUBSCRIBE is on its way; the broker sends them
     if (!this.options.repeatSubscribeForRetained) {
+      if (activeServers.size === 0) return // a SUBSCRIBE is on its way; the broker sends them
       this.events.alreadyServed(subscription)
       this.markActive(subscription)
       return
     }
     // MQTT 3.1.1 brokers clear the retain flag on live messages, so no cache can be exact. A repeated
     // SUBSCRIBE makes the broker resend its retained messages with the flag set (3.1.1 section 3.8.4):
-    // those go to the newcomers only.
-    for (const server of activeServers) this.sendSubscribe(server)
+    // those go to the newcomers only. A covered filter asks with a SUBSCRIBE of its own (a probe):
+    // RabbitMQ replays retained messages for exact filters only, never for the cover's wildcard.
+    for (const filter of subscription.filters) {
+      const server = this.serving.get(filter)
+      if (server === undefined || server === filter) continue
+      // A cover on its way brings the retained messages of a wildcard filter, if the broker sends any.
+      if (activeServers.has(server) || !hasWildcard(filter)) this.probe(filter, subscription)
+    }
+    for (const server of activeServers) if (subscription.filters.includes(server)) this.sendSubscribe(server)
+  }
+
+  /**
+   * MQTT 3.1.1: SUBSCRIBEs a covered filter for the retained messages the broker replays for it, at
+   * its cover's QoS (RabbitMQ binds it to the cover's queue: no second copy of live messages meanwhile),
+   * and UNSUBSCRIBEs it at its SUBACK, unless it has become a broker subscription of its own. The
+   * replay goes to the subscriptions waiting for it; a copy of one they had from the cover's
+   * SUBSCRIBE is dropped by the router. `newSession`: the broker forgot every subscription, so its
+   * retained messages are for everyone again.
+   */
+  private probe(filter: string, subscription: TabSubscription, newSession = false): void {
+    const waiting = this.probes.get(filter)
+    if (waiting) return void waiting.push(subscription)
+    const cover = this.broker.get(this.serving.get(filter) ?? '')
+    if (!cover || !this.channel.connected) return
+    const mine = [subscription]
+    this.probes.set(filter, mine)
+    const established: TabSubscription[] = []
+    if (!newSession) for (const s of this.held) if (this.activated.has(s) && s.filters.some(f => filtersOverlap(f, filter))) established.push(s)
+    this.events.subscribing(established)
+    this.channel.subscribe(filter, cover.qos, this.nextId++, answer => {
+      if (answer === 'lost' || this.probes.get(filter) !== mine) return // the next connection probes again
+      this.probes.delete(filter)
+      if (answer === 'granted' && !this.broker.has(filter) && this.channel.connected) this.channel.unsubscribe(filter)
+      // After a new session the covers' replays came before this SUBACK (the broker answers in
+      // order): the replay that follows is for the probe's subscriptions, not for those of the covers.
+      if (newSession) this.events.subscribing([...this.held].filter(s => this.activated.has(s) && !mine.includes(s) && s.filters.some(f => filtersOverlap(f, filter))))
+      const live = mine.filter(s => this.held.has(s))
+      for (const s of live) this.markActive(s)
+      this.events.granted(live)
+    })
   }
 
   /** `newSession`: the broker forgot every subscription, so its retained messages are for everyone again. */
@@ -360,4 +412,9 @@ function maxQos(subscriptions: Iterable<TabSubscription> | undefined): QoS {
   let qos: QoS = 0
   for (const s of subscriptions ?? []) if (s.qos > qos) qos = s.qos
   return qos
+}
+
+/** Whether a filter has a wildcard (`+` or `#`): valid filters only have them as whole levels. */
+function hasWildcard(filter: string): boolean {
+  return filter.includes('+') || filter.includes('#')
 }

@@ -41,6 +41,12 @@ export class DeliveryRouter {
   private readonly cache = new RetainedCache()
   /** Retained windows still open, cleared on dispose so a closed connection leaves no timer behind. */
   private readonly windows = new Set<ReturnType<typeof setTimeout>>()
+  /**
+   * MQTT 3.1.1: the topics each waiting subscription has had a retained replay of. Two SUBSCRIBEs
+   * (a cover's and a covered filter's own) may both replay a topic; the broker holds one retained
+   * message per topic, so the second is a copy.
+   */
+  private readonly replayed = new WeakMap<TabSubscription, Set<string>>()
   private seq = 0
   messagesIn = 0
 
@@ -68,7 +74,7 @@ export class DeliveryRouter {
     this.source.match(topic, (_filter, set) => {
       for (const subscription of set) {
         if (subscription.lastSeq === seq) continue
-        if (retainedReplay && !subscription.awaitingRetained) continue
+        if (retainedReplay && (!subscription.awaitingRetained || this.seenReplay(subscription, topic))) continue
         if (ids !== undefined && !this.isCanonicalCopy(subscription, topic, ids)) continue
         subscription.lastSeq = seq
         subscription.link.enqueue(subscription, seq, message)
@@ -79,6 +85,7 @@ export class DeliveryRouter {
   /** A new subscription: it takes the retained messages its SUBSCRIBE (or the cache) brings. */
   joined(subscription: TabSubscription): void {
     subscription.awaitingRetained = true
+    this.replayed.delete(subscription)
   }
 
   /** MQTT 5: answers a newcomer from the cache, as exact as the broker (Retain As Published). */
@@ -109,12 +116,24 @@ export class DeliveryRouter {
   /** A new connection: without a session (MQTT 3.1.1) the broker resends retained messages to everyone, as to a lone client. */
   connected(sessionPresent: boolean): void {
     if (sessionPresent || this.options.v5) return
-    for (const s of this.source.subscriptions()) s.awaitingRetained = true
+    for (const s of this.source.subscriptions()) {
+      s.awaitingRetained = true
+      this.replayed.delete(s)
+    }
   }
 
   /** Drops cached retained messages no broker subscription can deliver any more. */
   released(brokerFilters: readonly string[]): void {
     this.cache.prune(topic => brokerFilters.some(f => matchTopic(f, topic)))
+  }
+
+  /** Whether `subscription` has had a replay of `topic` while waiting; records it if not. */
+  private seenReplay(subscription: TabSubscription, topic: string): boolean {
+    let topics = this.replayed.get(subscription)
+    if (topics?.has(topic)) return true
+    if (!topics) this.replayed.set(subscription, (topics = new Set()))
+    topics.add(topic)
+    return false
   }
 
   /** Stops the router's timers. */

@@ -115,13 +115,13 @@ describe('BrokerSubscriptions', () => {
   it('on MQTT 3.1.1 the cover takes the higher QoS instead: no two overlapping subscriptions of QoS 0 and 1', () => {
     const { channel, subs, link, tick } = setup()
     subs.add(subscription(link, 'q/#', 0))
-    subs.add(subscription(link, 'q/b/c', 1))
+    subs.add(subscription(link, 'q/+/c', 1))
     subs.add(subscription(link, 'p/+/c', 0))
     subs.add(subscription(link, 'p/b/+', 1))
     tick()
-    // q/b/c rides on q/#; p/+/c only overlaps p/b/+ (both are needed) and matches its QoS.
+    // q/+/c rides on q/#; p/+/c only overlaps p/b/+ (both are needed) and matches its QoS.
     expect(channel.take()).toEqual(['SUBSCRIBE q/# qos 1', 'SUBSCRIBE p/+/c qos 1', 'SUBSCRIBE p/b/+ qos 1'])
-    expect(subs.servingOf('q/b/c')).toBe('q/#')
+    expect(subs.servingOf('q/+/c')).toBe('q/#')
   })
 
   it('on MQTT 5 a higher QoS replaces the broker subscription, with a new identifier', () => {
@@ -142,7 +142,7 @@ describe('BrokerSubscriptions', () => {
     subs.add(subscription(link, 'u/#', 0))
     tick()
     channel.answer('u/#')
-    subs.add(subscription(link, 'u/b', 1)) // covered: raises its cover
+    subs.add(subscription(link, 'u/+', 1)) // covered: raises its cover
     tick()
     channel.answer('u/#')
     subs.add(subscription(link, 'u/#', 2))
@@ -174,11 +174,13 @@ describe('BrokerSubscriptions', () => {
     subs.add(covered)
     subs.add(other)
     tick()
-    expect(channel.take()).toEqual(['SUBSCRIBE s/# qos 0', 'SUBSCRIBE o qos 0'])
+    // s/open also asks for its retained messages with a SUBSCRIBE of its own (a probe, MQTT 3.1.1).
+    expect(channel.take()).toEqual(['SUBSCRIBE s/# qos 0', 'SUBSCRIBE o qos 0', 'SUBSCRIBE s/open qos 0'])
     channel.answer('s/#', { refused: 0x87 })
     expect(events.lines).toContain(`refused ${secret.subId} NOT_AUTHORIZED`)
     expect(channel.take()).toEqual(['SUBSCRIBE s/open qos 0'])
     channel.answer('s/open')
+    expect(channel.sent).toEqual([]) // the probe's filter is a broker subscription now: not unsubscribed
     channel.answer('o')
     expect(subs.wantedFilters().map(f => f.filter)).toEqual(['s/open', 'o'])
     expect(events.lines.filter(l => l.startsWith('active'))).toEqual([`active ${covered.subId}`, `active ${other.subId}`])
@@ -186,6 +188,80 @@ describe('BrokerSubscriptions', () => {
     subs.add(subscription(link, 's/#'))
     tick()
     expect(channel.take()).toContain('SUBSCRIBE s/# qos 0')
+  })
+
+  describe('MQTT 3.1.1 retained messages of a covered filter (RabbitMQ replays them for exact filters only)', () => {
+    it("a newcomer's covered filter SUBSCRIBEs for them at the cover's QoS, and UNSUBSCRIBEs at its SUBACK; the cover is not repeated", () => {
+      const { channel, events, subs, link, tick } = setup()
+      const wide = subscription(link, 'c/#', 1)
+      subs.add(wide)
+      tick()
+      channel.answer('c/#')
+      channel.take()
+      const exact = subscription(link, 'c/status', 0)
+      subs.add(exact)
+      tick()
+      expect(channel.take()).toEqual(['SUBSCRIBE c/status qos 1'])
+      expect(events.lines.at(-1)).toBe(`subscribing [${wide.subId}]`) // the replay is not for the cover's subscription
+      expect(subs.brokerFilters()).toEqual([{ filter: 'c/#', qos: 1, state: 'active' }])
+      channel.answer('c/status')
+      expect(channel.take()).toEqual(['UNSUBSCRIBE c/status'])
+      expect(events.lines.slice(-2)).toEqual([`active ${exact.subId}`, `granted [${exact.subId}]`])
+    })
+
+    it('a covered wildcard asks too once its cover is granted, not while the cover (whose SUBSCRIBE brings them) is on its way', () => {
+      const { channel, subs, link, tick } = setup()
+      subs.add(subscription(link, 'w/#'))
+      subs.add(subscription(link, 'w/+'))
+      subs.add(subscription(link, 'w/x'))
+      tick()
+      // w/x (exact) asks at once: RabbitMQ's answer to w/# brings nothing for it.
+      expect(channel.take()).toEqual(['SUBSCRIBE w/# qos 0', 'SUBSCRIBE w/x qos 0'])
+      channel.answer('w/#')
+      channel.answer('w/x')
+      subs.add(subscription(link, 'w/+'))
+      tick()
+      expect(channel.take()).toEqual(['UNSUBSCRIBE w/x', 'SUBSCRIBE w/+ qos 0'])
+    })
+
+    it('a reconnect without a session asks again for every covered exact filter; with one, only for the probes it lost', () => {
+      const { channel, subs, link, tick } = setup()
+      subs.add(subscription(link, 'k/#'))
+      subs.add(subscription(link, 'k/a'))
+      subs.add(subscription(link, 'k/+'))
+      tick()
+      channel.answer('k/#')
+      channel.answer('k/a')
+      channel.take()
+      channel.drop()
+      subs.disconnected()
+      channel.connected = true
+      subs.connected(false)
+      expect(channel.take()).toEqual(['SUBSCRIBE k/# qos 0', 'SUBSCRIBE k/a qos 0'])
+      channel.answer('k/#')
+      channel.answer('k/a')
+      expect(channel.take()).toEqual(['UNSUBSCRIBE k/a'])
+      const late = subscription(link, 'k/b')
+      subs.add(late)
+      tick()
+      expect(channel.take()).toEqual(['SUBSCRIBE k/b qos 0'])
+      channel.drop() // the probe is lost
+      subs.disconnected()
+      channel.connected = true
+      subs.connected(true)
+      expect(channel.take()).toEqual(['SUBSCRIBE k/# qos 0', 'SUBSCRIBE k/b qos 0'])
+    })
+
+    it('MQTT 5 sends no probe: the cache answers', () => {
+      const { channel, subs, link, tick } = setup(false)
+      subs.add(subscription(link, 'v/#'))
+      tick()
+      channel.answer('v/#')
+      channel.take()
+      subs.add(subscription(link, 'v/status'))
+      tick()
+      expect(channel.sent).toEqual([])
+    })
   })
 
   it('tells a subscription it is active once every one of its filters is granted', () => {

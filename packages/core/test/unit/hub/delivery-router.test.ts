@@ -51,6 +51,20 @@ describe('DeliveryRouter, MQTT 3.1.1', () => {
     expect(received(b)).toEqual([`r/1=old (retained) → ${late.subId}`, `r/1=live → ${late.subId}`])
   })
 
+  it("a topic replayed by a cover's SUBSCRIBE and by a covered filter's own reaches a waiting subscription once", () => {
+    const { channel, router, add } = setup(false)
+    const t = tab()
+    const both = subscription(t.link, ['k/#', 'k/status'])
+    add(both) // SUBSCRIBEs k/# and, for RabbitMQ, k/status on its own
+    expect(channel.take()).toEqual(['SUBSCRIBE k/# qos 0', 'SUBSCRIBE k/status qos 0'])
+    channel.answer('k/#')
+    router.route('k/status', bytes('on'), { qos: 0, retain: true }) // Mosquitto replays it for k/#
+    channel.answer('k/status')
+    router.route('k/status', bytes('on'), { qos: 0, retain: true }) // and again for k/status
+    router.route('k/status', bytes('off'), { qos: 0, retain: false })
+    expect(received(t)).toEqual([`k/status=on (retained) → ${both.subId}`, `k/status=off → ${both.subId}`])
+  })
+
   it('takes retained messages for a second after the SUBACK, then no more', () => {
     const { channel, router, add } = setup(false)
     const t = tab()
