@@ -1,5 +1,6 @@
 import type { Driver, DriverContext, DriverTab } from './driver.js'
 import type { PageResult } from './pages/harness.js'
+import { cpus } from 'node:os'
 import { machineBusyMs } from './machine.js'
 import { cpuBetween, processCpuMs, sample, type CpuBreakdown } from './proc.js'
 import { publishPacket, type Publisher } from './publisher.js'
@@ -58,6 +59,9 @@ export interface RunResult {
   benchCpuMs: number
   /** Busy CPU of the whole machine: what is left after the browser, broker and bench is someone else's load. */
   machineBusyMs: number
+  /** Of that, what neither the browser, the broker nor the bench used: other processes' load. */
+  othersMs: number
+  cores: number
   wallMs: number
 }
 
@@ -163,6 +167,9 @@ export async function run(bench: Bench, driver: Driver, spec: RunSpec): Promise<
       brokerCpuMs,
       benchCpuMs,
       machineBusyMs: machine,
+      // With aedes the broker is this process: count it once.
+      othersMs: machine - cpu.total - benchCpuMs - (bench.broker.pid && bench.broker.pid !== process.pid ? brokerCpuMs : 0),
+      cores: cpus().length,
       wallMs,
     }
   } finally {

@@ -10,7 +10,12 @@ export const coreDir = join(here, '../../packages/core')
 
 /** The contenders, each a page (and maybe a worker) built like an app would build it. */
 export const PAGES = ['tabmq', 'mqttjs', 'mqttjs-worker', 'raw-ws', 'amplify'] as const
-export type PageName = (typeof PAGES)[number]
+/**
+ * `tabmq-variant`: the tabmq page with another hub, the worker file BENCH_VARIANT_WORKER names (a
+ * patched core's dist/tabmq.worker.js), to measure a change against the current hub in one run.
+ */
+export type PageName = (typeof PAGES)[number] | 'tabmq-variant'
+export const variantWorker = process.env.BENCH_VARIANT_WORKER
 const WORKERS = ['mqttjs.worker', 'raw-ws.worker']
 
 export interface Site {
@@ -41,6 +46,10 @@ export async function buildSite(): Promise<Site> {
     logLevel: 'warning',
   })
   copyFileSync(workerFile, join(dir, 'tabmq.worker.js'))
+  if (variantWorker) {
+    copyFileSync(variantWorker, join(dir, 'tabmq-variant.worker.js'))
+    writeFileSync(join(dir, 'tabmq-variant.html'), `<!doctype html><meta charset="utf-8"><title>bench: tabmq-variant</title><script type="module" src="/tabmq.js"></script>\n`)
+  }
   for (const name of PAGES) {
     writeFileSync(join(dir, `${name}.html`), `<!doctype html><meta charset="utf-8"><title>bench: ${name}</title><script type="module" src="/${name}.js"></script>\n`)
   }
@@ -49,7 +58,7 @@ export async function buildSite(): Promise<Site> {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     const file = join(dir, path)
     if (!file.startsWith(dir) || !existsSync(file)) return void res.writeHead(404).end()
-    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(readFileSync(file))
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'max-age=3600' }).end(readFileSync(file))
   })
   const port = await new Promise<number>(resolve => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)))
   return {

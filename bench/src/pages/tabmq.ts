@@ -6,7 +6,8 @@ import { broker, expose, filter, firstMessageClock, manyFilters, mode, pageCount
 
 const pubsub = createPubSub({
   provider: mqttOverWs({ url: broker }),
-  worker: () => new SharedWorker('/tabmq.worker.js', { type: 'module', name: 'tabmq' }),
+  // tabmq-variant.html runs the same page on the bench's BENCH_VARIANT_WORKER hub.
+  worker: () => new SharedWorker(location.pathname.includes('variant') ? '/tabmq-variant.worker.js' : '/tabmq.worker.js', { type: 'module', name: 'tabmq' }),
 })
 
 if (mode === 'many') {
@@ -23,6 +24,6 @@ if (mode === 'many') {
   expose(pageCounter().side, { retained: () => clock.first })
 } else {
   const { counter, side } = pageCounter()
-  pubsub.subscribe(filter, { codec: mode === 'binary' ? 'binary' : 'json' }).subscribe(m => counter.message(m.topic, m.data, m.payload.byteLength))
+  pubsub.subscribe(filter, { codec: mode === 'binary' ? 'binary' : 'json' }).subscribe(m => counter.message(m.topic, m.data, m.payload?.byteLength ?? 200))
   expose(side)
 }
