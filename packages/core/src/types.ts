@@ -129,4 +129,6 @@ export interface ConnectionStats {
   messagesIn: number
   messagesOut: number
   queuedPublishes: number
+  /** Publishes kept in IndexedDB for this identity by `offline.persist` (written, not yet acknowledged). */
+  storedPublishes: number
 }

@@ -45,6 +45,8 @@ const STATUS: Record<Phase['name'], (attempt: number) => ConnectionStatus> = {
 
 /** What the lifecycle tells the connection. */
 export interface LifecycleEvents {
+  /** A client was made for an attempt and is about to connect (its stores can be set now). */
+  created?(client: MqttClient): void
   /** The state tabs see changed. */
   state(state: ConnectionStateData): void
   /** CONNACK accepted on `client`. */
@@ -177,6 +179,7 @@ export class ConnectionLifecycle {
     })
     this.mqtt = client
     previous?.end(true) // closed already; this frees whatever it still holds
+    this.events.created?.(client)
     this.listen(client)
     client.connect()
   }

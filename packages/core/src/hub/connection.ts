@@ -3,11 +3,15 @@ import type { ConnectionStateData, ConnectionStats, OfflineQueueOptions, Publish
 import { BrokerSubscriptions } from './broker-subscriptions.js'
 import { ConnectionLifecycle } from './connection-lifecycle.js'
 import { DeliveryRouter } from './delivery-router.js'
+import { DurableOutbox, outboxFull } from './durable-outbox.js'
 import { mqttSubscribeChannel } from './mqtt-subscribe-channel.js'
-import type { MqttClient } from './mqtt-client.js'
+import type { MqttClient, Packet } from './mqtt-client.js'
 import { publishError } from './mqtt-errors.js'
-import { OutgoingPublishes, type Send } from './outgoing-publishes.js'
+import type { QueuedPublish } from './offline-queue.js'
+import type { OutboxStorage } from './outbox-storage.js'
+import { OutgoingPublishes, type Send, type SendOutcome } from './outgoing-publishes.js'
 import type { ResolvedProvider } from './provider.js'
+import { PublishStore } from './publish-store.js'
 import { toBuffer, toPacketProperties } from './publish-properties.js'
 import type { TabLink } from './tab-link.js'
 import type { TabSubscription } from './tab-subscription.js'
@@ -16,6 +20,9 @@ export interface ConnectionOptions {
   reconnect?: ReconnectOptions | undefined
   offline?: OfflineQueueOptions | undefined
   onEmpty(connection: Connection): void
+  /** Where `offline.persist` keeps queued publishes (IndexedDB in a worker); none: they stay in memory. */
+  outboxStorage?: OutboxStorage | undefined
+  warn?(message: string): void
 }
 
 /**
@@ -30,14 +37,26 @@ export class Connection {
   private readonly deliveries: DeliveryRouter
   private readonly outgoing: OutgoingPublishes
   private maxPacketSize = 268_435_455
+  /** The durable outbox, once a tab with `offline.persist` attached; the first connect waits for its restore. */
+  private outbox: DurableOutbox | undefined
+  private restored: Promise<void> | undefined
+  private readonly persisting = new WeakSet<TabLink>()
+  /** Publishes of persisting tabs: kept durably when they have to wait for a connection. */
+  private readonly persistent = new WeakSet<QueuedPublish>()
+  private readonly stores = new WeakMap<MqttClient, PublishStore>()
 
   constructor(
     provider: ResolvedProvider,
     private readonly options: ConnectionOptions,
   ) {
     const v5 = provider.protocolVersion === 5
-    this.outgoing = new OutgoingPublishes(options.offline?.maxSize ?? 1000)
+    this.outgoing = new OutgoingPublishes(options.offline?.maxSize ?? 1000, {
+      final: item => this.outbox?.forget(item),
+      // Lost in flight: it waits for the next connection, which may be in a later page.
+      lost: item => void (this.persistent.has(item) && this.outbox?.keep(item)),
+    })
     this.lifecycle = new ConnectionLifecycle(provider, { reconnect: options.reconnect }, {
+      created: client => this.useStore(client),
       state: state => {
         for (const tab of this.tabs) tab.push({ t: 'state', state })
       },
@@ -84,9 +103,16 @@ export class Connection {
 
   // --- tabs ---------------------------------------------------------------------------------
 
-  attach(tab: TabLink): void {
+  /** `persist`: the tab asked for `offline.persist`; its queued publishes are kept durably. */
+  attach(tab: TabLink, persist = false): void {
     this.tabs.add(tab)
-    this.lifecycle.start()
+    if (persist) {
+      this.persisting.add(tab)
+      this.persist()
+    }
+    // Kept publishes go first: connect once they are restored (at once when another hub holds them).
+    if (this.restored) void this.restored.then(() => this.lifecycle.start())
+    else this.lifecycle.start()
   }
 
   detach(tab: TabLink): void {
@@ -116,6 +142,8 @@ export class Connection {
     this.subscriptions.dispose()
     this.deliveries.dispose()
     this.outgoing.rejectAll(new PubSubError('CLOSED', 'The connection was closed before the broker acknowledged the publish.'))
+    // What it kept stays kept: the next connection of this identity restores it.
+    this.outbox?.dispose()
     await this.lifecycle.close()
   }
 
@@ -136,34 +164,110 @@ export class Connection {
 
   // --- publish ------------------------------------------------------------------------------
 
-  publish(topic: string, payload: Uint8Array, options: PublishOptions): Promise<void> {
+  /** `from`: the tab that publishes (a persisting tab's publishes are kept durably while they wait). */
+  publish(topic: string, payload: Uint8Array, options: PublishOptions, from?: TabLink): Promise<void> {
     const checked = this.provider.checkPublish ? this.provider.checkPublish(topic, payload, options) : options
     if (payload.byteLength > this.maxPacketSize) {
       return Promise.reject(new PubSubError('PAYLOAD_TOO_LARGE', `The payload (${payload.byteLength} bytes) is over the broker's maximum packet size (${this.maxPacketSize} bytes).`, { details: { topic } }))
     }
     if (this.lifecycle.closed) return Promise.reject(new PubSubError('CLOSED', 'The connection is closed.'))
     const client = this.lifecycle.client
-    if (client?.connected) return new Promise((resolve, reject) => this.outgoing.publish({ topic, payload, options: checked, resolve, reject }, this.sender(client)))
+    const outbox = from && this.persisting.has(from) ? this.outbox : undefined
+    if (client?.connected) {
+      return new Promise((resolve, reject) => {
+        const item: QueuedPublish = { topic, payload, options: checked, resolve, reject }
+        if (outbox) this.persistent.add(item)
+        this.outgoing.publish(item, this.sender(client))
+      })
+    }
     const refusal = this.lifecycle.refusal
     if (refusal) return Promise.reject(refusal)
     const qos = checked.qos ?? 0
     if (qos === 0 && !this.options.offline?.qos0) {
       return Promise.reject(new PubSubError('NOT_CONNECTED', `Not connected, so the QoS 0 publish to "${topic}" was dropped: use QoS 1 to have it queued, or set offline.qos0.`, { details: { topic } }))
     }
-    return new Promise((resolve, reject) => this.outgoing.queue({ topic, payload, options: checked, resolve, reject }))
+    return new Promise((resolve, reject) => {
+      const item: QueuedPublish = { topic, payload, options: checked, resolve, reject }
+      if (outbox && qos > 0) {
+        if (outbox.full) return reject(outboxFull(this.options.offline?.maxSize ?? 1000, topic))
+        if (!this.outgoing.queue(item)) return
+        this.persistent.add(item)
+        outbox.keep(item)
+      } else this.outgoing.queue(item)
+    })
   }
 
-  /** Sends on `client`; an error without a reason code is the connection going away, not a refusal. */
+  /** Starts the durable outbox (`offline.persist`), once, where there is storage for it. */
+  private persist(): void {
+    if (this.outbox || this.lifecycle.closed) return
+    const storage = this.options.outboxStorage
+    if (!storage) {
+      this.warn('offline.persist: there is no IndexedDB here, so queued publishes are kept in memory only.')
+      return
+    }
+    const outbox = (this.outbox = new DurableOutbox(this.key, storage, { maxSize: this.options.offline?.maxSize ?? 1000, warn: m => this.warn(m) }))
+    this.restored = outbox.start(items => {
+      this.outgoing.restore(items)
+      // Restored while connected (another hub held them until now): they go now.
+      const client = this.lifecycle.client
+      if (client?.connected) this.outgoing.connected(this.sender(client))
+    })
+  }
+
+  private warn(message: string): void {
+    ;(this.options.warn ?? console.warn)(`[tabmq] ${message}`)
+  }
+
+  /**
+   * Each attempt's client stores its outgoing packets in a {@link PublishStore}: QoS 2 progress is
+   * recorded (durably for kept publishes) before packets leave, and a kept session completes its
+   * unfinished QoS 2 publishes.
+   */
+  private useStore(client: MqttClient): void {
+    const clientId = this.provider.clientId
+    const v5 = this.provider.protocolVersion === 5
+    const store = new PublishStore(client, {
+      publishing: (item, packetId) => {
+        item.sent = { packetId, clientId }
+        return this.outbox?.sent(item)
+      },
+      releasing: item => {
+        item.released = true
+        return this.outbox?.released(item)
+      },
+      resumable: () => this.outgoing.resumable(clientId),
+      publishPacket: (item, packetId): Packet => {
+        const properties = v5 ? toPacketProperties(item.options.properties) : undefined
+        return { cmd: 'publish', topic: item.topic, payload: toBuffer(item.payload) as never, qos: 2, retain: item.options.retain ?? false, dup: true, messageId: packetId, ...(properties ? { properties } : {}) }
+      },
+      resume: item => {
+        const done = this.outgoing.resume(item)
+        return error => done(this.outcome(error, item.topic))
+      },
+      warn: m => this.warn(m),
+    })
+    client.outgoingStore = store
+    this.stores.set(client, store)
+  }
+
+  /** mqtt.js's answer to a publish: an error without a reason code is the connection going away, not a refusal. */
+  private outcome(error: unknown, topic: string): SendOutcome {
+    if (!error) return 'acknowledged'
+    const code = (error as { code?: unknown }).code
+    return typeof code === 'number' ? publishError(code, topic) : 'lost'
+  }
+
+  /** Sends on `client`. */
   private sender(client: MqttClient): Send {
     const v5 = this.provider.protocolVersion === 5
+    const store = this.stores.get(client)
     return (item, dup, done) => {
       const { topic, payload, options } = item
       const properties = v5 ? toPacketProperties(options.properties) : undefined
-      client.publish(topic, toBuffer(payload) as never, { qos: options.qos ?? 0, retain: options.retain ?? false, dup, ...(properties ? { properties } : {}) }, error => {
-        if (!error) return done('acknowledged')
-        const code = (error as { code?: unknown }).code
-        done(typeof code === 'number' ? publishError(code, topic) : 'lost')
-      })
+      // The store learns which publish its next PUBLISH packet is (it records QoS 2 packet ids).
+      if (store) store.sending = item
+      client.publish(topic, toBuffer(payload) as never, { qos: options.qos ?? 0, retain: options.retain ?? false, dup, ...(properties ? { properties } : {}) }, error => done(this.outcome(error, topic)))
+      if (store) store.sending = undefined
     }
   }
 
@@ -185,6 +289,7 @@ export class Connection {
       messagesIn: this.deliveries.messagesIn,
       messagesOut,
       queuedPublishes: this.outgoing.queued,
+      storedPublishes: this.outbox?.size ?? 0,
     }
   }
 }

@@ -4,6 +4,8 @@ import type { DeliveryTarget, HubApi, OpenRequest, OpenResult, ProviderFunctions
 import { validateFilter, validateTopicName } from '../topics/index.js'
 import type { Codec, HubStats, HubTransport, PublishOptions, QoS } from '../types.js'
 import { Connection } from './connection.js'
+import { hasIndexedDb, indexedDbOutboxStorage } from './indexeddb-outbox-storage.js'
+import type { OutboxStorage } from './outbox-storage.js'
 import type { ProviderContext } from './provider.js'
 import { resolveProvider } from './provider-registry.js'
 import { withTimeout } from '../with-timeout.js'
@@ -17,6 +19,8 @@ export interface HubOptions {
   hubLock?: string | null
   /** How tabs reach this hub, for stats. Default `inline`. */
   transport?: HubTransport
+  /** Where `offline.persist` keeps queued publishes. Default: IndexedDB where there is one (browsers, workers); null: nowhere. */
+  outboxStorage?: OutboxStorage | null
   /** Where warnings go (never secrets). Default console.warn. */
   warn?: (message: string) => void
 }
@@ -79,13 +83,15 @@ export class Hub implements HubApi {
           onEmpty: c => {
             if (this.connections.get(c.key) === c) this.connections.delete(c.key)
           },
+          outboxStorage: this.outboxStorage(),
+          warn: this.options.warn,
         })
         this.connections.set(provider.key, connection)
       }
       bind(connection)
       this.tabs.set(tab.id, tab)
       this.tabConnection.set(tab, connection)
-      connection.attach(tab)
+      connection.attach(tab, request.offline?.persist === true)
       return ok({ state: connection.currentState, clientId: connection.provider.clientId, hubLock: this.options.hubLock ?? null })
     } catch (error) {
       return fail(error, 'INVALID_OPTIONS')
@@ -115,7 +121,7 @@ export class Hub implements HubApi {
 
   async publish(sessionId: string, topics: string[], payload: WirePayload, options: PublishOptions): Promise<Result<null>> {
     try {
-      const { connection } = this.lookup(sessionId)
+      const { tab, connection } = this.lookup(sessionId)
       if (!Array.isArray(topics) || topics.length === 0) throw new PubSubError('INVALID_TOPIC', 'publish() needs at least one topic.')
       for (const t of topics) validateTopicName(t)
       checkQos(options?.qos ?? 0)
@@ -123,7 +129,7 @@ export class Hub implements HubApi {
         throw new PubSubError('INVALID_PAYLOAD', 'The payload must reach the hub as text or bytes (objects become JSON in the tab).')
       }
       const bytes = encodePayload(payload)
-      await Promise.all(topics.map(t => connection.publish(t, bytes, options ?? {})))
+      await Promise.all(topics.map(t => connection.publish(t, bytes, options ?? {}, tab)))
       return ok(null)
     } catch (error) {
       return fail(error)
@@ -143,6 +149,14 @@ export class Hub implements HubApi {
 
   async stats(): Promise<HubStats> {
     return { transport: this.options.transport ?? 'inline', tabs: this.tabs.size, connections: [...this.connections.values()].map(c => c.stats()) }
+  }
+
+  private storage: OutboxStorage | null | undefined
+
+  /** The outbox storage, made on first use: a hub that never persists never opens IndexedDB. */
+  private outboxStorage(): OutboxStorage | undefined {
+    if (this.storage === undefined) this.storage = this.options.outboxStorage !== undefined ? this.options.outboxStorage : hasIndexedDb() ? indexedDbOutboxStorage() : null
+    return this.storage ?? undefined
   }
 
   private lookup(sessionId: string): { tab: TabLink; connection: Connection } {

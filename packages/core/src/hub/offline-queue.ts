@@ -7,6 +7,10 @@ export interface QueuedPublish {
   options: PublishOptions
   resolve(): void
   reject(error: PubSubError): void
+  /** QoS 2, once its PUBLISH went out: the packet id, and the client id whose MQTT session holds it. */
+  sent?: { packetId: number; clientId: string } | undefined
+  /** QoS 2: the broker answered PUBREC (it owns the message); the PUBLISH is never sent again. */
+  released?: boolean | undefined
 }
 
 /**
@@ -21,12 +25,14 @@ export class OfflineQueue {
     return this.items.length
   }
 
-  push(item: QueuedPublish): void {
+  /** Queues `item`; false when the queue is full (the item is rejected with QUEUE_FULL). */
+  push(item: QueuedPublish): boolean {
     if (this.items.length >= this.maxSize) {
       item.reject(new PubSubError('QUEUE_FULL', `The offline publish queue is full (${this.maxSize} messages): wait for the connection, or raise offline.maxSize.`, { details: { topic: item.topic } }))
-      return
+      return false
     }
     this.items.push(item)
+    return true
   }
 
   drain(): QueuedPublish[] {
