@@ -67,11 +67,11 @@ export interface RunResult {
 
 export const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
 
-export async function until(what: string, deadlineMs: number, check: () => Promise<boolean> | boolean, everyMs = 50): Promise<void> {
+export async function until(what: string | (() => string), deadlineMs: number, check: () => Promise<boolean> | boolean, everyMs = 50): Promise<void> {
   const end = Date.now() + deadlineMs
   for (;;) {
     if (await check()) return
-    if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`)
+    if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${typeof what === 'string' ? what : what()}`)
     await sleep(everyMs)
   }
 }
@@ -101,7 +101,7 @@ export async function openLive(bench: Bench, driver: Driver, page: PageName, cou
     for (const tab of tabs) await started(tab)
     // Live means receiving: probe messages until every tab has seen one. Probes are not counted.
     const probe = publishPacket('bench/probe', '{"probe":true}')
-    await until(`${count} ${page} tab(s) to receive (the broker has ${bench.broker.subscribers()} subscriber(s) connected)`, 30_000, async () => {
+    await until(() => `${count} ${page} tab(s) to receive (the broker has ${bench.broker.subscribers()} subscriber(s) connected)`, 30_000, async () => {
       await bench.publisher.write(probe)
       return (await Promise.all(tabs.map(t => t.evaluate<boolean>('bench.probed')))).every(Boolean)
     }, 100)
