@@ -1,11 +1,14 @@
 // The one place the hub imports mqtt.js. In a browser worker the bundler resolves `mqtt` to its
 // browser ESM build (package.json "browser" condition); in Node to its Node build.
-import mqtt, { Store } from 'mqtt'
+import mqtt from 'mqtt'
 import type { IClientOptions, IConnackPacket, IStore, MqttClient, Packet } from 'mqtt'
 
 export type { IClientOptions, IConnackPacket, IStore, MqttClient, Packet }
-/** mqtt.js's in-memory store of outgoing packets (the publish store wraps it). */
-export { Store }
+/**
+ * mqtt.js's in-memory store of outgoing packets (the publish store wraps it). From the default
+ * export: mqtt.js's browser ESM build has no named exports.
+ */
+export const Store = mqtt.Store
 
 const inBrowser = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' || typeof (globalThis as { window?: unknown }).window !== 'undefined'
 
