@@ -42,6 +42,12 @@ export interface CreatePubSubOptions {
   timeoutMs?: number
   /** Time limit in ms for a publish to be acknowledged, queued time included. Default 30000. */
   publishTimeoutMs?: number
+  /**
+   * How long (ms) the shared connection stays open after its last client leaves, so a client
+   * closed and made again (a remount, a new login as the same user) finds it open. Default 3000 in
+   * a worker, 0 with an in-process hub (where `close()` should let Node exit).
+   */
+  closeDelayMs?: number
 }
 
 /** Per-subscription options that stay in the tab. */
@@ -99,7 +105,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
     else subs.status(event.subId, event.status === 'active' ? { status: 'active' } : { status: 'error', error: PubSubError.from(event.error) })
   }
   const link = createHubLink(
-    { ...options, timeoutMs, functions, request: { provider, reconnect: options.reconnect, offline: options.offline } },
+    { ...options, timeoutMs, functions, request: { provider, reconnect: options.reconnect, offline: options.offline, closeDelayMs: options.closeDelayMs } },
     {
       onEvent,
       onOpen(opened, restarted) {

@@ -26,6 +26,8 @@ export interface OpenRequest {
   provider: ProviderConfig
   reconnect?: ReconnectOptions | undefined
   offline?: OfflineQueueOptions | undefined
+  /** How long (ms) the connection stays open after its last tab leaves; absent: the hub's default. */
+  closeDelayMs?: number | undefined
 }
 
 export interface OpenResult {

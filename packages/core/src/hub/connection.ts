@@ -44,6 +44,8 @@ export class Connection {
   /** Publishes of persisting tabs: kept durably when they have to wait for a connection. */
   private readonly persistent = new WeakSet<QueuedPublish>()
   private readonly stores = new WeakMap<MqttClient, PublishStore>()
+  /** Set while the connection, with no tab left, waits out its close delay. */
+  private closing: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     provider: ResolvedProvider,
@@ -105,6 +107,8 @@ export class Connection {
 
   /** `persist`: the tab asked for `offline.persist`; its queued publishes are kept durably. */
   attach(tab: TabLink, persist = false): void {
+    clearTimeout(this.closing) // a tab came back within the close delay: stay
+    this.closing = undefined
     this.tabs.add(tab)
     if (persist) {
       this.persisting.add(tab)
@@ -115,15 +119,24 @@ export class Connection {
     else this.lifecycle.start()
   }
 
-  detach(tab: TabLink): void {
+  /**
+   * A tab leaves. The last one's subscriptions go as anyone's (UNSUBSCRIBE after the linger); the
+   * connection itself closes `closeDelayMs` later, unless a tab attaches meanwhile.
+   */
+  detach(tab: TabLink, closeDelayMs = 0): void {
     for (const s of tab.subscriptions.values()) this.subscriptions.remove(s, false)
     tab.subscriptions.clear()
     this.tabs.delete(tab)
     this.subscriptions.reconcile()
-    if (this.tabs.size === 0) {
+    if (this.tabs.size > 0) return
+    const end = () => {
+      this.closing = undefined
       void this.close()
       this.options.onEmpty(this)
     }
+    clearTimeout(this.closing)
+    if (closeDelayMs > 0) this.closing = setTimeout(end, closeDelayMs)
+    else end()
   }
 
   /** The network came back (the browser's `online` event): skip the rest of the backoff. */
@@ -138,6 +151,7 @@ export class Connection {
 
   /** Ends the connection for good: publishes not yet acknowledged reject with CLOSED. */
   async close(): Promise<void> {
+    clearTimeout(this.closing)
     if (this.lifecycle.closed) return
     this.subscriptions.dispose()
     this.deliveries.dispose()

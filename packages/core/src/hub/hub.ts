@@ -21,9 +21,18 @@ export interface HubOptions {
   transport?: HubTransport
   /** Where `offline.persist` keeps queued publishes. Default: IndexedDB where there is one (browsers, workers); null: nowhere. */
   outboxStorage?: OutboxStorage | null
+  /**
+   * How long (ms) a connection stays open after its last tab leaves, unless the tab's client says
+   * (`createPubSub({ closeDelayMs })`). Default 3000 in a worker (a tab that closes its client and
+   * makes a new one finds the connection open), 0 in-process (`close()` lets Node exit).
+   */
+  closeDelayMs?: number
   /** Where warnings go (never secrets). Default console.warn. */
   warn?: (message: string) => void
 }
+
+/** See {@link HubOptions.closeDelayMs}. */
+const WORKER_CLOSE_DELAY_MS = 3000
 
 function ok<T>(value: T): Result<T> {
   return { ok: true, value }
@@ -53,6 +62,8 @@ export class Hub implements HubApi {
   private readonly tabs = new Map<string, TabLink>()
   private readonly connections = new Map<string, Connection>()
   private readonly tabConnection = new Map<TabLink, Connection>()
+  /** How long each tab's connection stays open after it, the last, leaves. */
+  private readonly closeDelays = new WeakMap<TabLink, number>()
 
   constructor(private readonly options: HubOptions = {}) {
     // In a browser worker: when the network returns, reconnect now rather than at the end of a backoff.
@@ -68,6 +79,11 @@ export class Hub implements HubApi {
     try {
       if (typeof request?.sessionId !== 'string' || !request.provider || typeof request.provider.kind !== 'string') {
         throw new PubSubError('INVALID_OPTIONS', 'open() needs a session id and a provider.')
+      }
+      const closeDelayMs = request.closeDelayMs ?? this.options.closeDelayMs ?? ((this.options.transport ?? 'inline') === 'inline' ? 0 : WORKER_CLOSE_DELAY_MS)
+      // setTimeout takes at most 2^31 - 1 ms: a longer delay would fire at once.
+      if (!Number.isFinite(closeDelayMs) || closeDelayMs < 0 || closeDelayMs > 2_147_483_647) {
+        throw new PubSubError('INVALID_OPTIONS', `closeDelayMs is a number of milliseconds from 0 to 2147483647, not ${String(closeDelayMs)}.`)
       }
       if (this.tabs.has(request.sessionId)) await this.close(request.sessionId)
       const tab = new TabLink(request.sessionId, target, functions ?? request.provider.functions)
@@ -91,6 +107,7 @@ export class Hub implements HubApi {
       bind(connection)
       this.tabs.set(tab.id, tab)
       this.tabConnection.set(tab, connection)
+      this.closeDelays.set(tab, closeDelayMs)
       connection.attach(tab, request.offline?.persist === true)
       return ok({ state: connection.currentState, clientId: connection.provider.clientId, hubLock: this.options.hubLock ?? null })
     } catch (error) {
@@ -144,7 +161,7 @@ export class Hub implements HubApi {
     tab.flush()
     const connection = this.tabConnection.get(tab)
     this.tabConnection.delete(tab)
-    connection?.detach(tab)
+    connection?.detach(tab, this.closeDelays.get(tab) ?? 0)
   }
 
   async stats(): Promise<HubStats> {
