@@ -3,6 +3,7 @@ import { FilterIndex } from '../topics/index.js'
 import { filtersOverlap } from '../topics/filters-overlap.js'
 import type { QoS } from '../types.js'
 import { desiredBrokerFilters, servingFilter } from './broker-filters.js'
+import { SubscribeSuspects } from './subscribe-suspects.js'
 import type { TabSubscription } from './tab-subscription.js'
 
 /**
@@ -92,6 +93,8 @@ export class BrokerSubscriptions {
   private newcomers: TabSubscription[] = []
   /** MQTT 3.1.1 retained probes on their way: covered filter → the subscriptions waiting for its SUBACK. */
   private readonly probes = new Map<string, TabSubscription[]>()
+  /** SUBSCRIBEs the broker may answer by closing the connection (RabbitMQ, for a denied filter). */
+  private readonly suspects = new SubscribeSuspects()
   private nextId = 1
   private disposed = false
 
@@ -147,12 +150,23 @@ export class BrokerSubscriptions {
       const waiting = [...(this.wanted.values(filter) ?? [])].filter(s => !sessionPresent || !this.activated.has(s))
       for (const subscription of waiting) this.probe(filter, subscription, !sessionPresent)
     }
+    this.suspects.release()
   }
 
   /** The connection went down: every broker subscription waits for the next one. */
   disconnected(): void {
     for (const sub of this.broker.values()) sub.state = 'unsent'
     this.probes.clear() // their answers are lost with the connection
+    const culprit = this.suspects.closed()
+    if (culprit === undefined || !this.wanted.has(culprit)) return
+    this.refuse(
+      culprit,
+      new PubSubError(
+        'SUBSCRIBE_REFUSED',
+        `The broker closed the connection twice in answer to the SUBSCRIBE to "${culprit}", so it is no longer asked for: check the broker's access rules for this user (RabbitMQ 3.10 closes the connection instead of refusing a subscription).`,
+        { details: { filter: culprit, closedConnection: true } },
+      ),
+    )
   }
 
   /** Stops every timer; nothing is sent after this. */
@@ -327,26 +341,45 @@ export class BrokerSubscriptions {
     if (!cover || !this.channel.connected) return
     const mine = [subscription]
     this.probes.set(filter, mine)
+    if (this.suspects.isSuspect(filter)) return this.suspects.hold(() => this.sendProbe(filter, mine, newSession))
+    this.sendProbe(filter, mine, newSession)
+  }
+
+  private sendProbe(filter: string, mine: TabSubscription[], newSession: boolean): void {
+    const cover = this.broker.get(this.serving.get(filter) ?? '')
+    if (!cover || !this.channel.connected || this.probes.get(filter) !== mine) return
     const established: TabSubscription[] = []
     if (!newSession) for (const s of this.held) if (this.activated.has(s) && s.filters.some(f => filtersOverlap(f, filter))) established.push(s)
     this.events.subscribing(established)
+    this.suspects.sent(filter)
     this.channel.subscribe(filter, cover.qos, this.nextId++, answer => {
-      if (answer === 'lost' || this.probes.get(filter) !== mine) return // the next connection probes again
-      this.probes.delete(filter)
-      if (answer === 'granted' && !this.broker.has(filter) && this.channel.connected) this.channel.unsubscribe(filter)
-      // After a new session the covers' replays came before this SUBACK (the broker answers in
-      // order): the replay that follows is for the probe's subscriptions, not for those of the covers.
-      if (newSession) this.events.subscribing([...this.held].filter(s => this.activated.has(s) && !mine.includes(s) && s.filters.some(f => filtersOverlap(f, filter))))
-      const live = mine.filter(s => this.held.has(s))
-      for (const s of live) this.markActive(s)
-      this.events.granted(live)
+      if (answer === 'lost') return // the next connection probes again
+      this.suspects.answered(filter)
+      this.probeAnswered(filter, mine, answer, newSession)
+      this.suspects.release()
     })
   }
 
-  /** `newSession`: the broker forgot every subscription, so its retained messages are for everyone again. */
-  private sendSubscribe(filter: string, newSession = false): void {
+  private probeAnswered(filter: string, mine: TabSubscription[], answer: SubscribeAnswer, newSession: boolean): void {
+    if (this.probes.get(filter) !== mine) return
+    this.probes.delete(filter)
+    if (answer === 'granted' && !this.broker.has(filter) && this.channel.connected) this.channel.unsubscribe(filter)
+    // After a new session the covers' replays came before this SUBACK (the broker answers in
+    // order): the replay that follows is for the probe's subscriptions, not for those of the covers.
+    if (newSession) this.events.subscribing([...this.held].filter(s => this.activated.has(s) && !mine.includes(s) && s.filters.some(f => filtersOverlap(f, filter))))
+    const live = mine.filter(s => this.held.has(s))
+    for (const s of live) this.markActive(s)
+    this.events.granted(live)
+  }
+
+  /**
+   * `newSession`: the broker forgot every subscription, so its retained messages are for everyone
+   * again. A filter whose SUBSCRIBE may have closed a connection waits its turn (`SubscribeSuspects`).
+   */
+  private sendSubscribe(filter: string, newSession = false, held = false): void {
     const sub = this.broker.get(filter)
     if (!sub || !this.channel.connected) return
+    if (!held && this.suspects.isSuspect(filter)) return this.suspects.hold(() => this.sendSubscribe(filter, newSession, true))
     sub.state = sub.state === 'active' ? 'active' : 'pending'
     const id = sub.id
     // Subscriptions this filter can deliver to that have had their SUBACK had their retained messages:
@@ -357,15 +390,22 @@ export class BrokerSubscriptions {
       for (const s of this.wanted.values(wanted) ?? []) if (this.activated.has(s)) established.push(s)
     }
     this.events.subscribing(established)
+    this.suspects.sent(filter)
     this.channel.subscribe(filter, sub.qos, id, answer => {
-      const current = this.broker.get(filter)
-      if (!current || current.id !== id) return // superseded meanwhile
-      if (typeof answer === 'object') return this.refuse(filter, answer.refused)
       if (answer === 'lost') return // resent on reconnect
-      current.state = 'active'
-      this.recomputeServing(filter)
-      this.afterSuback(filter)
+      this.suspects.answered(filter)
+      this.subscribeAnswered(filter, id, answer)
+      this.suspects.release()
     })
+  }
+
+  private subscribeAnswered(filter: string, id: number, answer: Exclude<SubscribeAnswer, 'lost'>): void {
+    const current = this.broker.get(filter)
+    if (!current || current.id !== id) return // superseded meanwhile
+    if (typeof answer === 'object') return this.refuse(filter, refusal(filter, answer.refused))
+    current.state = 'active'
+    this.recomputeServing(filter)
+    this.afterSuback(filter)
   }
 
   private afterSuback(filter: string): void {
@@ -391,14 +431,9 @@ export class BrokerSubscriptions {
     this.events.active(subscription)
   }
 
-  private refuse(filter: string, code: number): void {
+  private refuse(filter: string, error: PubSubError): void {
     this.broker.delete(filter)
     this.refusedFilters.add(filter)
-    const error = new PubSubError(
-      code === 0x87 ? 'NOT_AUTHORIZED' : 'SUBSCRIBE_REFUSED',
-      `The broker refused the subscription to "${filter}" (reason code 0x${code.toString(16)}): check the broker's access rules for this user.`,
-      { details: { filter, reasonCode: code } },
-    )
     for (const subscription of [...(this.wanted.values(filter) ?? [])]) {
       this.remove(subscription, false)
       this.events.refused(subscription, error)
@@ -417,4 +452,13 @@ function maxQos(subscriptions: Iterable<TabSubscription> | undefined): QoS {
 /** Whether a filter has a wildcard (`+` or `#`): valid filters only have them as whole levels. */
 function hasWildcard(filter: string): boolean {
   return filter.includes('+') || filter.includes('#')
+}
+
+/** A SUBACK failure as the tabs see it. */
+function refusal(filter: string, code: number): PubSubError {
+  return new PubSubError(
+    code === 0x87 ? 'NOT_AUTHORIZED' : 'SUBSCRIBE_REFUSED',
+    `The broker refused the subscription to "${filter}" (reason code 0x${code.toString(16)}): check the broker's access rules for this user.`,
+    { details: { filter, reasonCode: code } },
+  )
 }

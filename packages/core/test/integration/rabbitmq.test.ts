@@ -397,4 +397,32 @@ describe('with users and topic permissions', () => {
     await waitState(right, 'connected')
     await Promise.all([right.close(), wrong.close()])
   })
+
+  it('a denied subscription closes the connection (no SUBACK 0x80): refused after the second close, and the other tabs carry on', async () => {
+    const alice = { username: 'alice', password: 'right' }
+    const { clients } = tabs(guarded, 4, 2, alice)
+    const [a, b] = clients as [PubSub, PubSub]
+    const ok = new Collector()
+    const denied = new Collector()
+    a.subscribe('open/#', { qos: 1 }).subscribe(ok.observer)
+    await waitActive(a, 'open/#')
+    b.subscribe('secret/x', { qos: 1 }).subscribe(denied.observer)
+    await denied.waitFor(c => c.errors.length === 1, 'the refusal', 15_000)
+    expect((denied.errors[0] as { code: string }).code).toBe('SUBSCRIBE_REFUSED')
+    expect((denied.errors[0] as Error).message).toMatch(/closed the connection twice in answer to the SUBSCRIBE to "secret\/x"/)
+    await waitState(a, 'connected', 15_000)
+    await waitActive(a, 'open/#')
+    // Two connections closed, then none: no reconnect storm for the tabs sharing it.
+    const connects = () => guarded.log().filter(l => l.includes('Received a CONNECT')).length
+    const before = connects()
+    const device = mqtt.connect(guarded.tcpUrl, { ...alice, reconnectPeriod: 0 })
+    await new Promise<void>(resolve => device.once('connect', () => resolve()))
+    await device.publishAsync('open/1', 'x', { qos: 1 })
+    await ok.waitFor(c => c.messages.length === 1, 'open/# still works')
+    await sleep(1000)
+    expect(connects()).toBe(before + 1) // the device only
+    expect(a.connectionState.get().status).toBe('connected')
+    device.end(true)
+    await Promise.all(clients.map(c => c.close()))
+  }, 40_000)
 })

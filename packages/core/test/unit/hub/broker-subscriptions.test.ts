@@ -249,7 +249,10 @@ describe('BrokerSubscriptions', () => {
       subs.disconnected()
       channel.connected = true
       subs.connected(true)
-      expect(channel.take()).toEqual(['SUBSCRIBE k/# qos 0', 'SUBSCRIBE k/b qos 0'])
+      // k/b's SUBSCRIBE was the one unanswered at the close: it waits for k/#'s SUBACK (see below).
+      expect(channel.take()).toEqual(['SUBSCRIBE k/# qos 0'])
+      channel.answer('k/#')
+      expect(channel.take()).toEqual(['SUBSCRIBE k/b qos 0'])
     })
 
     it('MQTT 5 sends no probe: the cache answers', () => {
@@ -261,6 +264,80 @@ describe('BrokerSubscriptions', () => {
       subs.add(subscription(link, 'v/status'))
       tick()
       expect(channel.sent).toEqual([])
+    })
+  })
+
+  describe('a SUBSCRIBE the broker answers by closing the connection (RabbitMQ 3.10, for a denied filter)', () => {
+    it('is sent after the others on the next connection, and refused when it closes that one too', () => {
+      const { channel, events, subs, link, tick } = setup()
+      const secret = subscription(link, 'secret/x')
+      const open = subscription(link, 'open/#')
+      subs.add(secret)
+      subs.add(open)
+      tick()
+      expect(channel.take()).toEqual(['SUBSCRIBE secret/x qos 0', 'SUBSCRIBE open/# qos 0'])
+      channel.drop() // the broker closed the connection at secret/x: open/# got no SUBACK either
+      subs.disconnected()
+      channel.connected = true
+      subs.connected(false)
+      // secret/x was the oldest unanswered: a suspect, sent alone once open/# has its SUBACK.
+      expect(channel.take()).toEqual(['SUBSCRIBE open/# qos 0'])
+      channel.answer('open/#')
+      expect(channel.take()).toEqual(['SUBSCRIBE secret/x qos 0'])
+      channel.drop()
+      subs.disconnected()
+      expect(events.lines.filter(l => l.startsWith('refused'))).toEqual([`refused ${secret.subId} SUBSCRIBE_REFUSED`])
+      channel.connected = true
+      subs.connected(false)
+      expect(channel.take()).toEqual(['SUBSCRIBE open/# qos 0'])
+      channel.answer('open/#')
+      expect(events.lines.filter(l => l.startsWith('active'))).toContain(`active ${open.subId}`)
+    })
+
+    it('suspects go one at a time, so an innocent one that shared the fatal frame is cleared, not refused', () => {
+      const { channel, events, subs, link, tick } = setup()
+      const innocent = subscription(link, 'fine/1')
+      const secret = subscription(link, 'secret/y')
+      subs.add(innocent)
+      subs.add(secret)
+      tick()
+      expect(channel.take()).toEqual(['SUBSCRIBE fine/1 qos 0', 'SUBSCRIBE secret/y qos 0'])
+      channel.drop() // RabbitMQ's Web MQTT dropped fine/1's SUBACK with the frame secret/y closed
+      subs.disconnected()
+      channel.connected = true
+      subs.connected(false)
+      expect(channel.take()).toEqual(['SUBSCRIBE secret/y qos 0']) // fine/1, the suspect, waits
+      channel.drop()
+      subs.disconnected()
+      channel.connected = true
+      subs.connected(false)
+      expect(channel.take()).toEqual(['SUBSCRIBE fine/1 qos 0']) // both suspects now: one at a time
+      channel.answer('fine/1')
+      expect(channel.take()).toEqual(['SUBSCRIBE secret/y qos 0'])
+      channel.drop()
+      subs.disconnected()
+      expect(events.lines.filter(l => l.startsWith('refused'))).toEqual([`refused ${secret.subId} SUBSCRIBE_REFUSED`])
+    })
+
+    it('is not refused when it is granted the next time, nor for a close long after it (a dead link)', () => {
+      const { channel, events, subs, link, tick } = setup()
+      subs.add(subscription(link, 'n/1'))
+      tick()
+      channel.drop()
+      subs.disconnected()
+      channel.connected = true
+      subs.connected(false)
+      channel.answer('n/1') // granted: it was the network
+      subs.add(subscription(link, 'n/2'))
+      tick()
+      vi.advanceTimersByTime(10_000) // no SUBACK for 10 s, then keepalive finds the link dead
+      channel.drop()
+      subs.disconnected()
+      channel.connected = true
+      subs.connected(false)
+      channel.drop()
+      subs.disconnected()
+      expect(events.lines.filter(l => l.startsWith('refused'))).toEqual([])
     })
   })
 
