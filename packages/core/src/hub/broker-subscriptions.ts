@@ -341,8 +341,8 @@ export class BrokerSubscriptions {
     if (!cover || !this.channel.connected) return
     const mine = [subscription]
     this.probes.set(filter, mine)
-    if (this.suspects.isSuspect(filter)) return this.suspects.hold(() => this.sendProbe(filter, mine, newSession))
-    this.sendProbe(filter, mine, newSession)
+    if (this.suspects.isSuspect(filter)) this.suspects.hold(() => this.sendProbe(filter, mine, newSession))
+    else this.sendProbe(filter, mine, newSession)
   }
 
   private sendProbe(filter: string, mine: TabSubscription[], newSession: boolean): void {
@@ -379,7 +379,10 @@ export class BrokerSubscriptions {
   private sendSubscribe(filter: string, newSession = false, held = false): void {
     const sub = this.broker.get(filter)
     if (!sub || !this.channel.connected) return
-    if (!held && this.suspects.isSuspect(filter)) return this.suspects.hold(() => this.sendSubscribe(filter, newSession, true))
+    if (!held && this.suspects.isSuspect(filter)) {
+      this.suspects.hold(() => this.sendSubscribe(filter, newSession, true))
+      return
+    }
     sub.state = sub.state === 'active' ? 'active' : 'pending'
     const id = sub.id
     // Subscriptions this filter can deliver to that have had their SUBACK had their retained messages:
@@ -402,7 +405,10 @@ export class BrokerSubscriptions {
   private subscribeAnswered(filter: string, id: number, answer: Exclude<SubscribeAnswer, 'lost'>): void {
     const current = this.broker.get(filter)
     if (!current || current.id !== id) return // superseded meanwhile
-    if (typeof answer === 'object') return this.refuse(filter, refusal(filter, answer.refused))
+    if (typeof answer === 'object') {
+      this.refuse(filter, refusal(filter, answer.refused))
+      return
+    }
     current.state = 'active'
     this.recomputeServing(filter)
     this.afterSuback(filter)
