@@ -6,7 +6,6 @@
 // `--check` fails when either is over the budget or carries mqtt.js: CI runs it after the tests.
 import { build as esbuild } from 'esbuild'
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 

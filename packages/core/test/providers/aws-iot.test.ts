@@ -39,7 +39,7 @@ describe('awsIot against the AWS IoT gateway emulator', () => {
   it('two tabs share one presigned connection and both receive', async () => {
     const { clients, hub } = providerTabs(provider(), 2)
     const seen = clients.map(() => new Collector())
-    clients.forEach((c, i) => c.subscribe('things/+/shadow', { qos: 1 }).subscribe(seen[i]!.observer))
+    clients.forEach((c, i) => void c.subscribe('things/+/shadow', { qos: 1 }).subscribe(seen[i]!.observer))
     await waitActive(clients[0]!, 'things/+/shadow')
     expect(aws.connectedClients()).toEqual(['static-client'])
     await aws.publish('things/t1/shadow', JSON.stringify({ on: true }), 1)
@@ -57,7 +57,7 @@ describe('awsIot against the AWS IoT gateway emulator', () => {
     const creds = temporaryCredentials(aws, 2500)
     const { clients, hub, warnings } = providerTabs(() => provider({ credentials: creds.fn, clientId: 'temp-client' }), 2)
     const seen = clients.map(() => new Collector())
-    clients.forEach((c, i) => c.subscribe('fleet/#', { qos: 1 }).subscribe(seen[i]!.observer))
+    clients.forEach((c, i) => void c.subscribe('fleet/#', { qos: 1 }).subscribe(seen[i]!.observer))
     await waitActive(clients[0]!, 'fleet/#')
     await aws.publish('fleet/a', 'before', 1)
     for (const s of seen) await s.waitFor(c => c.messages.length === 1, 'first message')

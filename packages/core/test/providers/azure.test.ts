@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAzureEmulator, type AzureEmulator } from '@tabmq/broker'
 import { registerWithDps } from '../../src/hub/index'
 import { azureDps, azureIotHub, getTwin, iotHubTopics, parseIotHubTopic, updateReportedProperties, type AzureDpsOptions } from '../../src/providers/index'
-import { PubSubError } from '../../src/index'
+import type { PubSubError } from '../../src/index'
 import { Collector, expectNoSecrets, providerTabs, rejection, thrown, until, waitActive, waitError, waitStatus } from './helpers'
 
 const GROUP_KEY = Buffer.from('enrollment group key, 32 bytes!!').toString('base64')
@@ -38,7 +38,7 @@ describe('azureDps and azureIotHub against the Azure emulator (DPS + IoT Hub)', 
     const { clients, hub } = providerTabs(dps(), 2)
     const t = iotHubTopics('group-1')
     const seen = clients.map(() => new Collector())
-    clients.forEach((c, i) => c.subscribe(t.cloudToDevice, { qos: 1 }).subscribe(seen[i]!.observer))
+    clients.forEach((c, i) => void c.subscribe(t.cloudToDevice, { qos: 1 }).subscribe(seen[i]!.observer))
     await waitActive(clients[0]!, t.cloudToDevice)
     expect(azure.registrations.slice(before)).toEqual([{ registrationId: 'group-1', deviceId: 'group-1' }])
     expect(azure.hubClients()).toEqual(['group-1'])
@@ -96,7 +96,7 @@ describe('azureDps and azureIotHub against the Azure emulator (DPS + IoT Hub)', 
     const { clients } = providerTabs(dps({ registrationId: 'expiring-1', tokenTtlSeconds: 2 }), 2)
     const t = iotHubTopics('expiring-1')
     const seen = clients.map(() => new Collector())
-    clients.forEach((c, i) => c.subscribe(t.cloudToDevice, { qos: 1 }).subscribe(seen[i]!.observer))
+    clients.forEach((c, i) => void c.subscribe(t.cloudToDevice, { qos: 1 }).subscribe(seen[i]!.observer))
     await waitActive(clients[0]!, t.cloudToDevice)
     const logins = () => azure.logins.filter(l => l.deviceId === 'expiring-1')
     await until(() => logins().length >= 3, 'two reconnects after token expiry', 12_000)
@@ -229,10 +229,11 @@ describe('azureDps and azureIotHub against the Azure emulator (DPS + IoT Hub)', 
       await tab.close()
     })
 
-    it('a wrong group key: the connection state says DPS refused, and keeps retrying gently', async () => {
+    it('a wrong group key: the connection state says DPS refused, and it stops (offline) instead of retrying', async () => {
       const tab = providerTabs(dps({ registrationId: 'wrong-key-1', groupKey: WRONG_KEY }), 1).clients[0]!
       const error = await waitError(tab)
       expect(error.code).toBe('BAD_CREDENTIALS')
+      await waitStatus(tab, 'offline')
       expect(error.message).toMatch(/DPS refused the login of "wrong-key-1"/)
       messages.push(error.message)
       await tab.close()

@@ -39,7 +39,7 @@ describe('watsonIot against the Watson IoT Platform emulator', () => {
   it('a device: two tabs share d:<org>:<type>:<id>, publish events and both get commands', async () => {
     const { clients, hub } = providerTabs(device(), 2)
     const seen = clients.map(() => new Collector())
-    clients.forEach((c, i) => c.subscribe(watsonTopics.deviceCommands(), { qos: 1 }).subscribe(seen[i]!.observer))
+    clients.forEach((c, i) => void c.subscribe(watsonTopics.deviceCommands(), { qos: 1 }).subscribe(seen[i]!.observer))
     await waitActive(clients[0]!, watsonTopics.deviceCommands())
     expect(watson.connectedClients()).toEqual([`d:${ORG}:thermostat:t-1`])
     await clients[1]!.publish(watsonTopics.deviceEvent('status'), { temp: 21.5 }, { qos: 1 })
@@ -163,7 +163,7 @@ describe('watsonIot against the Watson IoT Platform emulator', () => {
   it('survives a cut: the connection comes back by itself and subscriptions continue', async () => {
     const { clients } = providerTabs(device(), 2)
     const seen = clients.map(() => new Collector())
-    clients.forEach((c, i) => c.subscribe(watsonTopics.deviceCommands(), { qos: 1 }).subscribe(seen[i]!.observer))
+    clients.forEach((c, i) => void c.subscribe(watsonTopics.deviceCommands(), { qos: 1 }).subscribe(seen[i]!.observer))
     await waitActive(clients[0]!, watsonTopics.deviceCommands())
     watson.disconnect(`d:${ORG}:thermostat:t-1`)
     await until(() => clients[0]!.connectionState.get().status !== 'connected', 'the cut')
