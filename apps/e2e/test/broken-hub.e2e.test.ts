@@ -46,7 +46,8 @@ const CHECKS: Array<{ mutant: Mutant; files: string[]; expect: Expectation[] }> 
 ]
 
 interface JsonReport {
-  testResults: Array<{ assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }>
+  /** `message`: what failed outside any case (a hook: Chromium or the broker not starting). */
+  testResults: Array<{ name: string; message?: string; assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }>
 }
 
 type Outcomes = Map<string, { status: string; failure: string }>
@@ -72,8 +73,12 @@ async function runAgainst(mutant: Mutant, files: string[], tests: string[]): Pro
     } catch {
       throw new Error(`The child vitest left no report (exit ${code}):\n${output}`)
     }
-    const outcomes = new Map<string, { status: string; failure: string }>()
-    for (const file of report.testResults) for (const r of file.assertionResults) outcomes.set(r.title, { status: r.status, failure: r.failureMessages.join('\n') })
+    const outcomes: Outcomes = new Map()
+    for (const file of report.testResults) {
+      // A case skipped because its file's setup failed says why, rather than just "skipped".
+      const setup = file.message ? `\n(${file.name}: ${file.message})` : ''
+      for (const r of file.assertionResults) outcomes.set(r.title, { status: r.status, failure: r.failureMessages.join('\n') + setup })
+    }
     return outcomes
   } finally {
     rmSync(out, { recursive: true, force: true })
@@ -100,9 +105,9 @@ describe('a deliberately broken hub makes the suite fail', () => {
       const found = [...outcomes].filter(([title]) => title.includes(test))
       expect(found.length, `cases named like "${test}" in the child run: ${[...outcomes.keys()].join(' | ')}`).toBe(1)
       const [title, outcome] = found[0]!
-      if (verdict === 'pass') expect(outcome, `"${title}" against ${mutant}`).toMatchObject({ status: 'passed' })
+      if (verdict === 'pass') expect(outcome.status, `"${title}" against ${mutant}: ${outcome.failure}`).toBe('passed')
       else {
-        expect(outcome.status, `"${title}" against ${mutant}`).toBe('failed')
+        expect(outcome.status, `"${title}" against ${mutant}${outcome.failure}`).toBe('failed')
         expect(outcome.failure).toMatch(verdict)
       }
     }
