@@ -9,12 +9,23 @@ import type { MqttClient, Packet } from './mqtt-client.js'
 import { publishError } from './mqtt-errors.js'
 import type { QueuedPublish } from './offline-queue.js'
 import type { OutboxStorage } from './outbox-storage.js'
-import { OutgoingPublishes, type Send, type SendOutcome } from './outgoing-publishes.js'
+import { OutgoingPublishes, type Send, type SendOutcome, type SendWindow } from './outgoing-publishes.js'
 import type { ResolvedProvider } from './provider.js'
 import { PublishStore } from './publish-store.js'
 import { toBuffer, toPacketProperties } from './publish-properties.js'
 import type { TabLink } from './tab-link.js'
 import type { TabSubscription } from './tab-subscription.js'
+
+/**
+ * MQTT 3.1.1 brokers do not say how many QoS 2 publishes they take at once; Mosquitto takes 20 (its
+ * max_inflight_messages) and drops the rest, answering PUBREC all the same. MQTT 5 brokers say it
+ * in the CONNACK (Receive Maximum, for QoS 1 and 2; 65535 when absent).
+ */
+const QOS2_IN_FLIGHT_3_1_1 = 20
+
+function sendWindow(v5: boolean, receiveMaximum: number | undefined): SendWindow {
+  return v5 ? { size: receiveMaximum ?? 65_535, counts: item => (item.options.qos ?? 0) > 0 } : { size: QOS2_IN_FLIGHT_3_1_1, counts: item => item.options.qos === 2 }
+}
 
 export interface ConnectionOptions {
   reconnect?: ReconnectOptions | undefined
@@ -40,6 +51,7 @@ export class Connection {
   /** The durable outbox, once a tab with `offline.persist` attached; the first connect waits for its restore. */
   private outbox: DurableOutbox | undefined
   private restored: Promise<void> | undefined
+  private restoreDone = false
   private readonly persisting = new WeakSet<TabLink>()
   /** Publishes of persisting tabs: kept durably when they have to wait for a connection. */
   private readonly persistent = new WeakSet<QueuedPublish>()
@@ -68,7 +80,7 @@ export class Connection {
         const sessionPresent = Boolean(connack.sessionPresent)
         this.deliveries.connected(sessionPresent)
         this.subscriptions.connected(sessionPresent)
-        this.outgoing.connected(this.sender(client))
+        this.outgoing.connected(this.sender(client), sendWindow(v5, connack.properties?.receiveMaximum))
       },
       message: (topic, payload, packet) => this.deliveries.route(topic, payload, packet),
       disconnected: () => {
@@ -178,18 +190,28 @@ export class Connection {
 
   // --- publish ------------------------------------------------------------------------------
 
-  /** `from`: the tab that publishes (a persisting tab's publishes are kept durably while they wait). */
-  publish(topic: string, payload: Uint8Array, options: PublishOptions, from?: TabLink): Promise<void> {
+  /**
+   * `from`: the tab that publishes (a persisting tab's publishes are kept durably while they wait);
+   * `ref`: the tab's name for it, the same when it sends it again to a new hub.
+   */
+  publish(topic: string, payload: Uint8Array, options: PublishOptions, from?: TabLink, ref?: string): Promise<void> {
     const checked = this.provider.checkPublish ? this.provider.checkPublish(topic, payload, options) : options
     if (payload.byteLength > this.maxPacketSize) {
       return Promise.reject(new PubSubError('PAYLOAD_TOO_LARGE', `The payload (${payload.byteLength} bytes) is over the broker's maximum packet size (${this.maxPacketSize} bytes).`, { details: { topic } }))
     }
     if (this.lifecycle.closed) return Promise.reject(new PubSubError('CLOSED', 'The connection is closed.'))
-    const client = this.lifecycle.client
     const outbox = from && this.persisting.has(from) ? this.outbox : undefined
+    if (outbox) {
+      // After the restore: a publish its tab sends again (its hub died) may be one restored here.
+      if (!this.restoreDone) return this.restored!.then(() => this.publish(topic, payload, options, from, ref))
+      const held = outbox.find(ref)
+      if (held === 'settled') return Promise.resolve()
+      if (held) return new Promise((resolve, reject) => outbox.join(held, resolve, reject))
+    }
+    const client = this.lifecycle.client
     if (client?.connected) {
       return new Promise((resolve, reject) => {
-        const item: QueuedPublish = { topic, payload, options: checked, resolve, reject }
+        const item: QueuedPublish = { topic, payload, options: checked, resolve, reject, ref }
         if (outbox) this.persistent.add(item)
         this.outgoing.publish(item, this.sender(client))
       })
@@ -201,7 +223,7 @@ export class Connection {
       return Promise.reject(new PubSubError('NOT_CONNECTED', `Not connected, so the QoS 0 publish to "${topic}" was dropped: use QoS 1 to have it queued, or set offline.qos0.`, { details: { topic } }))
     }
     return new Promise((resolve, reject) => {
-      const item: QueuedPublish = { topic, payload, options: checked, resolve, reject }
+      const item: QueuedPublish = { topic, payload, options: checked, resolve, reject, ref }
       if (outbox && qos > 0) {
         if (outbox.full) return reject(outboxFull(this.options.offline?.maxSize ?? 1000, topic))
         if (!this.outgoing.queue(item)) return
@@ -220,12 +242,14 @@ export class Connection {
       return
     }
     const outbox = (this.outbox = new DurableOutbox(this.key, storage, { maxSize: this.options.offline?.maxSize ?? 1000, warn: m => this.warn(m) }))
-    this.restored = outbox.start(items => {
-      this.outgoing.restore(items)
-      // Restored while connected (another hub held them until now): they go now.
-      const client = this.lifecycle.client
-      if (client?.connected) this.outgoing.connected(this.sender(client))
-    })
+    this.restored = outbox
+      .start(items => {
+        this.outgoing.restore(items)
+        // Restored while connected (another hub held them until now): they go now.
+        const client = this.lifecycle.client
+        if (client?.connected) this.outgoing.connected(this.sender(client))
+      })
+      .then(() => void (this.restoreDone = true))
   }
 
   private warn(message: string): void {

@@ -15,7 +15,7 @@ export type Send = (item: QueuedPublish, dup: boolean, done: (outcome: SendOutco
 export interface OutgoingEvents {
   /** The broker acknowledged `item` or refused it: it will not be sent again. */
   final?(item: QueuedPublish): void
-  /** QoS 1/2 `item` was lost in flight with the connection: it waits for the next one. */
+  /** The connection went with QoS 1/2 `item` in flight, or before it could be sent: it waits for the next one. */
   lost?(item: QueuedPublish): void
 }
 
@@ -23,7 +23,21 @@ interface InFlight {
   item: QueuedPublish
   /** Which send this is, so a late outcome from an earlier connection is ignored. */
   token: number
+  /** It holds a place in the send window. */
+  windowed?: boolean
 }
+
+/**
+ * How many publishes may await their acknowledgement at once, and which of them count: the
+ * broker's receive maximum. A broker over it refuses or drops the publish; Mosquitto drops a QoS 2
+ * publish over its quota while a 3.1.1 client sees a PUBREC as if it had been taken.
+ */
+export interface SendWindow {
+  size: number
+  counts(item: QueuedPublish): boolean
+}
+
+const NO_WINDOW: SendWindow = { size: Number.POSITIVE_INFINITY, counts: () => false }
 
 /**
  * The publishes of one connection until the broker acknowledges them. QoS 1 and 2 mean at least
@@ -48,6 +62,11 @@ export class OutgoingPublishes {
   /** Items sent before (on a connection that died): sent again with DUP. */
   private readonly resent = new WeakSet<QueuedPublish>()
   private nextToken = 1
+  /** To send on this connection, in order, as the window lets them. */
+  private held: QueuedPublish[] = []
+  private window = NO_WINDOW
+  private inWindow = 0
+  private send: Send | undefined
 
   constructor(
     maxQueued: number,
@@ -56,9 +75,9 @@ export class OutgoingPublishes {
     this.waiting = new OfflineQueue(maxQueued)
   }
 
-  /** Publishes waiting for a connection (including those lost in flight). */
+  /** Publishes waiting to be sent: for a connection (those lost in flight included), or for room in the send window. */
   get queued(): number {
-    return this.lostInFlight.length + this.waiting.size
+    return this.lostInFlight.length + this.held.length + this.waiting.size
   }
 
   /** Publishes sent and not yet acknowledged. */
@@ -80,11 +99,26 @@ export class OutgoingPublishes {
     this.lostInFlight = [...items.map(item => ({ item, token: 0 })), ...this.lostInFlight]
   }
 
-  /** Sends a publish on the connection `send` writes to. */
+  /** Sends a publish on the connection `send` writes to, in order after those waiting for room in the window. */
   publish(item: QueuedPublish, send: Send): void {
-    const entry: InFlight = { item, token: this.nextToken++ }
-    this.inFlight.add(entry)
-    send(item, this.resent.has(item), outcome => this.settle(entry, outcome))
+    this.send = send
+    this.held.push(item)
+    this.pump()
+  }
+
+  /** Sends what the window has room for, in order. */
+  private pump(): void {
+    const send = this.send
+    while (send && this.held.length > 0) {
+      const item = this.held[0]!
+      const windowed = this.window.counts(item)
+      if (windowed && this.inWindow >= this.window.size) return
+      this.held.shift()
+      const entry: InFlight = { item, token: this.nextToken++, windowed }
+      if (windowed) this.inWindow++
+      this.inFlight.add(entry)
+      send(item, this.resent.has(item), outcome => this.settle(entry, outcome))
+    }
   }
 
   /** Lost QoS 2 publishes the MQTT session of `clientId` holds, in order: the broker can complete them if it kept the session. */
@@ -105,28 +139,43 @@ export class OutgoingPublishes {
    * QoS 2 publish the broker had answered with PUBREC is not published again: the broker owns it,
    * and the session that could have completed it is gone (a kept session resumed it already).
    */
-  connected(send: Send): void {
+  connected(send: Send, window?: SendWindow): void {
+    this.send = send
+    if (window) this.window = window
     const again = this.lostInFlight
     this.lostInFlight = []
+    const resend: QueuedPublish[] = []
     for (const { item } of again) {
       if (item.released) this.finish(item, 'acknowledged')
-      else this.publish(item, send)
+      else resend.push(item)
     }
-    for (const item of this.waiting.drain()) this.publish(item, send)
+    this.held = [...resend, ...this.held, ...this.waiting.drain()]
+    this.pump()
   }
 
   /** The connection is gone: unacknowledged publishes wait for the next one, in the order they were sent. */
   disconnected(): void {
+    this.send = undefined
     const unacknowledged = [...this.inFlight]
     this.inFlight.clear()
+    this.inWindow = 0
     for (const entry of unacknowledged) this.lost(entry)
+    // Never sent, they wait for the next connection; QoS 0 promises nothing and is not sent late.
+    this.held = this.held.filter(item => {
+      const waits = (item.options.qos ?? 0) > 0
+      if (waits) this.events.lost?.(item)
+      else this.lostQos0(item)
+      return waits
+    })
   }
 
   /** Rejects every publish not yet acknowledged (the connection closed, or its login was refused). */
   rejectAll(error: PubSubError): void {
-    const all = [...this.inFlight, ...this.lostInFlight].map(e => e.item)
+    const all = [...[...this.inFlight, ...this.lostInFlight].map(e => e.item), ...this.held]
     this.inFlight.clear()
+    this.inWindow = 0
     this.lostInFlight = []
+    this.held = []
     for (const item of all) item.reject(error)
     this.waiting.rejectAll(error)
   }
@@ -134,8 +183,10 @@ export class OutgoingPublishes {
   private settle(entry: InFlight, outcome: SendOutcome): void {
     if (!this.inFlight.has(entry)) return // settled already: requeued at a disconnect, or rejected
     this.inFlight.delete(entry)
+    if (entry.windowed) this.inWindow--
     if (outcome === 'lost') this.lost(entry)
     else this.finish(entry.item, outcome)
+    this.pump()
   }
 
   private finish(item: QueuedPublish, outcome: 'acknowledged' | PubSubError): void {
@@ -144,11 +195,15 @@ export class OutgoingPublishes {
     else item.reject(outcome)
   }
 
+  /** QoS 0 promises nothing: say so rather than send it late. */
+  private lostQos0(item: QueuedPublish): void {
+    item.reject(new PubSubError('CLOSED', `The connection closed before the QoS 0 publish to "${item.topic}" was sent.`, { details: { topic: item.topic } }))
+  }
+
   private lost(entry: InFlight): void {
     const { item } = entry
     if ((item.options.qos ?? 0) === 0) {
-      // QoS 0 promises nothing: say so rather than send it late.
-      item.reject(new PubSubError('CLOSED', `The connection closed before the QoS 0 publish to "${item.topic}" was sent.`, { details: { topic: item.topic } }))
+      this.lostQos0(item)
       return
     }
     this.resent.add(item)

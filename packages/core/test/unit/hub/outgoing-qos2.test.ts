@@ -71,3 +71,40 @@ describe('OutgoingPublishes: QoS 2 and publishes kept from an earlier life', () 
     expect(n.settled).toEqual(['CLOSED'])
   })
 })
+
+describe('OutgoingPublishes: the send window (the broker’s receive maximum)', () => {
+  const qos2Window = { size: 2, counts: (i: QueuedPublish) => i.options.qos === 2 }
+
+  it('no more QoS 2 publishes than the window await their PUBCOMP; the rest follow in publish order as room frees', () => {
+    const out = new OutgoingPublishes(10)
+    const conn = connection()
+    out.connected(conn.send, qos2Window)
+    const [a, b, c, d, e] = [item('a'), item('b'), item('c', 1), item('d'), item('e', 1)]
+    for (const i of [a, b, c, d, e]) out.publish(i, conn.send)
+    // c takes no place in the window; e waits behind d: nothing overtakes.
+    expect(conn.topics()).toEqual(['a', 'b', 'c'])
+    expect(out.queued).toBe(2)
+    conn.sent[0]!.done('acknowledged')
+    expect(conn.topics()).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(out.queued).toBe(0)
+  })
+
+  it('held publishes wait for the next connection when this one goes (QoS 0 among them is dropped with CLOSED), after those lost in flight', () => {
+    const lost: string[] = []
+    const out = new OutgoingPublishes(10, { lost: i => void lost.push(i.topic) })
+    const first = connection()
+    out.connected(first.send, qos2Window)
+    const [a, b, c, z] = [item('a'), item('b'), item('c'), item('z', 1)]
+    z.options = { qos: 0 }
+    for (const i of [a, b, c, z]) out.publish(i, first.send)
+    out.disconnected()
+    expect(z.settled).toEqual(['CLOSED'])
+    expect(lost).toEqual(['a', 'b', 'c'])
+    const second = connection()
+    out.connected(second.send, qos2Window)
+    expect(second.topics()).toEqual(['a (dup)', 'b (dup)'])
+    second.sent[0]!.done('acknowledged')
+    second.sent[1]!.done('acknowledged')
+    expect(second.topics()).toEqual(['a (dup)', 'b (dup)', 'c'])
+  })
+})
