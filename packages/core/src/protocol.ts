@@ -45,7 +45,11 @@ export interface HubApi {
   subscribe(sessionId: string, subId: number, filters: string[], qos: QoS, codec: Codec): Promise<Result<null>>
   unsubscribe(sessionId: string, subId: number): Promise<void>
   /** `payload`: text or bytes; the tab has already turned objects into JSON text (`toWirePayload`). */
-  publish(sessionId: string, topics: string[], payload: WirePayload, options: PublishOptions): Promise<Result<null>>
+  /**
+   * `ref`: the tab's name for this publish, the same each time the tab sends it again (to a new hub
+   * after the old one died), so that a hub that restored it from the durable outbox sends it once.
+   */
+  publish(sessionId: string, topics: string[], payload: WirePayload, options: PublishOptions, ref?: string): Promise<Result<null>>
   close(sessionId: string): Promise<void>
   stats(): Promise<HubStats>
 }

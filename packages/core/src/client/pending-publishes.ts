@@ -10,6 +10,8 @@ interface PendingPublish {
   options: PublishOptions
   /** The hub generation it was last sent to; 0 before it was sent. */
   sentIn: number
+  /** Its name for every hub it is sent to (a hub that kept it durably joins it instead of sending it twice). */
+  ref: string
   resolve(): void
   reject(error: unknown): void
 }
@@ -31,7 +33,7 @@ export function createPendingPublishes(link: HubLink, timeoutMs: number): Pendin
   const items = new Set<PendingPublish>()
 
   const send = (item: PendingPublish) =>
-    link.send(item, (api, sessionId) => api.publish(sessionId, item.topics, item.payload, item.options)).then(
+    link.send(item, (api, sessionId) => api.publish(sessionId, item.topics, item.payload, item.options, item.ref)).then(
       sent => {
         if (!sent) return // the hub died first; resend() gives it to the new one
         items.delete(item)
@@ -48,7 +50,7 @@ export function createPendingPublishes(link: HubLink, timeoutMs: number): Pendin
     add(topics, payload, options) {
       let item: PendingPublish | undefined
       const acknowledged = new Promise<void>((resolve, reject) => {
-        item = { topics, payload, options, sentIn: 0, resolve, reject }
+        item = { topics, payload, options, sentIn: 0, ref: Math.random().toString(36).slice(2), resolve, reject }
         items.add(item)
         void send(item)
       })

@@ -32,6 +32,12 @@ export class DurableOutbox {
   private readonly ids = new WeakMap<QueuedPublish, Promise<number | undefined>>()
   /** Records this outbox has in memory: a later restore skips them. */
   private readonly known = new Set<number>()
+  /**
+   * Publishes by the tab's ref, while this outbox holds them, and the refs it has seen settle: a tab
+   * whose hub died sends its unanswered publishes again, and a copy restored from storage must not
+   * go out twice.
+   */
+  private readonly refs = new Map<string, QueuedPublish | 'settled'>()
   /** Records written (stats); `kept` also counts those being written (the bound). */
   private stored = 0
   private kept = 0
@@ -91,10 +97,26 @@ export class DurableOutbox {
     }
   }
 
+  /**
+   * The publish this outbox holds (or held) under the tab's `ref`: a tab that sent it to a hub that
+   * died sends it again. `'settled'`: the broker had it already.
+   */
+  find(ref: string | undefined): QueuedPublish | 'settled' | undefined {
+    return ref === undefined ? undefined : this.refs.get(ref)
+  }
+
+  /** A publish sent again by its tab joins the copy this outbox holds: both settle together. */
+  join(held: QueuedPublish, resolve: () => void, reject: (error: PubSubError) => void): void {
+    const [r, j] = [held.resolve, held.reject]
+    held.resolve = () => (r(), resolve())
+    held.reject = error => (j(error), reject(error))
+  }
+
   /** Keeps `item` in storage (it is queued in memory already); a failure to store is a warning, the publish goes on. */
   keep(item: QueuedPublish): void {
     if (this.ids.has(item)) return
-    const record: Omit<StoredPublish, 'id'> = { topic: item.topic, payload: item.payload, options: item.options, sent: item.sent, released: item.released }
+    if (item.ref !== undefined) this.refs.set(item.ref, item)
+    const record: Omit<StoredPublish, 'id'> = { topic: item.topic, payload: item.payload, options: item.options, ref: item.ref, sent: item.sent, released: item.released }
     this.kept++
     const id = this.storage.add(this.key, record).then(
       id => {
@@ -127,6 +149,7 @@ export class DurableOutbox {
   forget(item: QueuedPublish): void {
     const id = this.ids.get(item)
     if (!id) return
+    if (item.ref !== undefined) this.refs.set(item.ref, 'settled')
     this.ids.delete(item)
     void id
       .then(id => {
@@ -151,7 +174,13 @@ export class DurableOutbox {
     const records = (await this.storage.load(this.key)).filter(r => !this.known.has(r.id))
     const items: QueuedPublish[] = []
     for (const r of records) {
-      const item: QueuedPublish = { topic: r.topic, payload: r.payload, options: r.options, sent: r.sent, released: r.released, resolve: () => {}, reject: () => {} }
+      // Its tab sent it here again before this restore (a late lock): that copy is the one to keep.
+      if (r.ref !== undefined && this.refs.has(r.ref)) {
+        void this.storage.delete(r.id).catch(() => {})
+        continue
+      }
+      const item: QueuedPublish = { topic: r.topic, payload: r.payload, options: r.options, ref: r.ref, sent: r.sent, released: r.released, resolve: () => {}, reject: () => {} }
+      if (r.ref !== undefined) this.refs.set(r.ref, item)
       this.known.add(r.id)
       this.ids.set(item, Promise.resolve(r.id))
       items.push(item)

@@ -136,7 +136,7 @@ export class Hub implements HubApi {
     if (tab && subscription) this.tabConnection.get(tab)?.unsubscribe(subscription)
   }
 
-  async publish(sessionId: string, topics: string[], payload: WirePayload, options: PublishOptions): Promise<Result<null>> {
+  async publish(sessionId: string, topics: string[], payload: WirePayload, options: PublishOptions, ref?: string): Promise<Result<null>> {
     try {
       const { tab, connection } = this.lookup(sessionId)
       if (!Array.isArray(topics) || topics.length === 0) throw new PubSubError('INVALID_TOPIC', 'publish() needs at least one topic.')
@@ -146,7 +146,9 @@ export class Hub implements HubApi {
         throw new PubSubError('INVALID_PAYLOAD', 'The payload must reach the hub as text or bytes (objects become JSON in the tab).')
       }
       const bytes = encodePayload(payload)
-      await Promise.all(topics.map(t => connection.publish(t, bytes, options ?? {}, tab)))
+      // One name per topic: each is a publish of its own in the outbox.
+      const named = typeof ref === 'string' && ref.length > 0 && ref.length <= 64
+      await Promise.all(topics.map((t, i) => connection.publish(t, bytes, options ?? {}, tab, named ? `${ref}:${i}` : undefined)))
       return ok(null)
     } catch (error) {
       return fail(error)

@@ -7,6 +7,8 @@ export interface QueuedPublish {
   options: PublishOptions
   resolve(): void
   reject(error: PubSubError): void
+  /** The tab's name for this publish, the same when the tab sends it again to a new hub (durable outbox: not sent twice). */
+  ref?: string | undefined
   /** QoS 2, once its PUBLISH went out: the packet id, and the client id whose MQTT session holds it. */
   sent?: { packetId: number; clientId: string } | undefined
   /** QoS 2: the broker answered PUBREC (it owns the message); the PUBLISH is never sent again. */

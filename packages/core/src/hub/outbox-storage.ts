@@ -7,6 +7,8 @@ export interface StoredPublish {
   topic: string
   payload: Uint8Array
   options: PublishOptions
+  /** The tab's name for the publish: a tab that sends it again to a new hub joins this record. */
+  ref?: string | undefined
   /** QoS 2: the PUBLISH went out with this packet id, in the MQTT session of this client id. */
   sent?: { packetId: number; clientId: string } | undefined
   /** QoS 2: the broker answered PUBREC (it owns the message): the PUBLISH is never sent again. */

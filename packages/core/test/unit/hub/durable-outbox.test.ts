@@ -87,3 +87,41 @@ describe('DurableOutbox (Node has no Web Locks: it restores at once)', () => {
     expect(warnings).toEqual(['An offline publish to "a" is kept in memory only: QuotaExceededError'])
   })
 })
+
+describe('DurableOutbox: a tab sends its unanswered publishes again to a new hub', () => {
+  it('the copy restored from storage is found by the tab’s ref and joined, so the publish goes out once and the tab hears the outcome', async () => {
+    const storage = memoryOutboxStorage()
+    const first = new DurableOutbox('k', storage, { maxSize: 5, warn: () => {} })
+    await first.start(() => {})
+    first.keep({ ...item('a'), ref: 'tab1-a:0' })
+    await settle()
+    first.dispose() // the hub died
+
+    const second = new DurableOutbox('k', storage, { maxSize: 5, warn: () => {} })
+    const restored: QueuedPublish[] = []
+    await second.start(items => void restored.push(...items))
+    const held = second.find('tab1-a:0')
+    expect(held).toBe(restored[0])
+    const heard: string[] = []
+    second.join(held as QueuedPublish, () => void heard.push('resolved'), e => void heard.push(e.code))
+    ;(held as QueuedPublish).resolve()
+    second.forget(held as QueuedPublish)
+    expect(heard).toEqual(['resolved'])
+    // Sent again after that: the broker has it already.
+    expect(second.find('tab1-a:0')).toBe('settled')
+    expect(second.find(undefined)).toBeUndefined()
+  })
+
+  it('a record whose tab sent it again before a late restore is dropped: the tab’s copy is kept', async () => {
+    const storage = memoryOutboxStorage()
+    await storage.add('k', { topic: 'a', payload: new Uint8Array([1]), options: { qos: 1 }, ref: 'r:0' })
+    const outbox = new DurableOutbox('k', storage, { maxSize: 5, warn: () => {} })
+    outbox.keep({ ...item('a'), ref: 'r:0' }) // arrived first
+    const restored: QueuedPublish[] = []
+    await outbox.start(items => void restored.push(...items))
+    await settle()
+    expect(restored).toEqual([])
+    expect([...storage.records.values()].map(r => r.ref)).toEqual(['r:0'])
+    expect(storage.records.size).toBe(1)
+  })
+})
