@@ -17,14 +17,19 @@ import type { TabLink } from './tab-link.js'
 import type { TabSubscription } from './tab-subscription.js'
 
 /**
- * MQTT 3.1.1 brokers do not say how many QoS 2 publishes they take at once; Mosquitto takes 20 (its
- * max_inflight_messages) and drops the rest, answering PUBREC all the same. MQTT 5 brokers say it
- * in the CONNACK (Receive Maximum, for QoS 1 and 2; 65535 when absent).
+ * MQTT 3.1.1 brokers do not say how many publishes they take at once. Mosquitto holds 20 QoS 2
+ * publishes awaiting PUBREL (max_inflight_messages) and, while it holds 20, drops any QoS 1 or 2
+ * publish, answering PUBACK or PUBREC all the same. So: at most 20 QoS 2 unacknowledged, and QoS 1
+ * waits while they are 20 (QoS 1 alone is not held back). MQTT 5 brokers say it in the CONNACK
+ * (Receive Maximum, counting QoS 1 and 2; 65535 when absent).
  */
 const QOS2_IN_FLIGHT_3_1_1 = 20
 
 function sendWindow(v5: boolean, receiveMaximum: number | undefined): SendWindow {
-  return v5 ? { size: receiveMaximum ?? 65_535, counts: item => (item.options.qos ?? 0) > 0 } : { size: QOS2_IN_FLIGHT_3_1_1, counts: item => item.options.qos === 2 }
+  const acknowledged = (item: QueuedPublish) => (item.options.qos ?? 0) > 0
+  return v5
+    ? { size: receiveMaximum ?? 65_535, counts: acknowledged, waits: acknowledged }
+    : { size: QOS2_IN_FLIGHT_3_1_1, counts: item => item.options.qos === 2, waits: acknowledged }
 }
 
 export interface ConnectionOptions {

@@ -28,16 +28,19 @@ interface InFlight {
 }
 
 /**
- * How many publishes may await their acknowledgement at once, and which of them count: the
- * broker's receive maximum. A broker over it refuses or drops the publish; Mosquitto drops a QoS 2
- * publish over its quota while a 3.1.1 client sees a PUBREC as if it had been taken.
+ * How many publishes may await their acknowledgement at once: the broker's receive maximum. A
+ * broker over it refuses or drops the publish; Mosquitto drops a publish over its quota while a
+ * 3.1.1 client sees a PUBACK or PUBREC as if it had been taken.
  */
 export interface SendWindow {
   size: number
+  /** `item` holds a place until it is acknowledged. */
   counts(item: QueuedPublish): boolean
+  /** `item` goes only while there is room (it may hold none: Mosquitto's quota counts QoS 2 only, but refuses QoS 1 when it is used up). */
+  waits(item: QueuedPublish): boolean
 }
 
-const NO_WINDOW: SendWindow = { size: Number.POSITIVE_INFINITY, counts: () => false }
+const NO_WINDOW: SendWindow = { size: Number.POSITIVE_INFINITY, counts: () => false, waits: () => false }
 
 /**
  * The publishes of one connection until the broker acknowledges them. QoS 1 and 2 mean at least
@@ -111,8 +114,8 @@ export class OutgoingPublishes {
     const send = this.send
     while (send && this.held.length > 0) {
       const item = this.held[0]!
+      if (this.window.waits(item) && this.inWindow >= this.window.size) return
       const windowed = this.window.counts(item)
-      if (windowed && this.inWindow >= this.window.size) return
       this.held.shift()
       const entry: InFlight = { item, token: this.nextToken++, windowed }
       if (windowed) this.inWindow++
