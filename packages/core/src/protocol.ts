@@ -59,11 +59,14 @@ export type WirePayload = string | Uint8Array | ArrayBuffer | ArrayBufferView
 
 /**
  * One delivered message: `s` lists the tab's subscription ids it is for. The hub decodes it, off
- * the tab's main thread, once per codec those subscriptions use: `d` holds the decoded values and
- * `e` why a strict codec could not decode it.
+ * the tab's main thread, once per codec those subscriptions use (not `binary`): `d` holds the
+ * decoded values and `e` why a strict codec could not decode it.
  */
-export interface WireMessage extends RoutedMessage {
+export interface WireMessage extends Omit<RoutedMessage, 'payload'> {
   s: number[]
+  /** The bytes, when they are not UTF-8 text; else `x` holds the text (the tab encodes it back if read). */
+  payload?: Uint8Array
+  x?: string
   d: Partial<Record<Codec, unknown>>
   e?: Partial<Record<Codec, PubSubErrorData>>
 }

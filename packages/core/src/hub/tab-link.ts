@@ -1,5 +1,5 @@
 import type { DeliveryTarget, RoutedMessage, TabEvent, WireMessage } from '../protocol.js'
-import { decodeOnce } from './decode-once.js'
+import { decodeOnce, textOf } from './decode-once.js'
 import type { TabSubscription } from './tab-subscription.js'
 
 /**
@@ -29,14 +29,21 @@ export class TabLink {
     let entry = this.lastEntry
     if (seq === this.lastSeq && entry) entry.s.push(subscription.subId)
     else {
-      entry = { ...message, s: [subscription.subId], d: {} }
+      const text = textOf(message)
+      if (text === undefined) entry = { ...message, s: [subscription.subId], d: {} }
+      else {
+        // Text crosses to the tab far cheaper than bytes; the tab makes the bytes only if read.
+        const { payload: _bytes, ...rest } = message
+        entry = { ...rest, x: text, s: [subscription.subId], d: {} }
+      }
       this.lastSeq = seq
       this.lastEntry = entry
       this.batch.push(entry)
       this.messagesOut++
     }
     const codec = subscription.codec
-    if (!(codec in entry.d) && !entry.e?.[codec]) {
+    // `binary` needs no decoding: the tab has the bytes, or makes them from the text.
+    if (codec !== 'binary' && !(codec in entry.d) && !entry.e?.[codec]) {
       const decoded = decodeOnce(message, codec)
       if ('value' in decoded) entry.d[codec] = decoded.value
       else (entry.e ??= {})[codec] = decoded.error

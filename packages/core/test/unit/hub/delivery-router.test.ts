@@ -26,7 +26,7 @@ function setup(v5: boolean) {
 
 /** What a tab received, as `topic=payload` per message with the subscription ids it was for. */
 function received(t: ReturnType<typeof tab>): string[] {
-  return t.messages().map(m => `${m.topic}=${text(m.payload)}${m.retain ? ' (retained)' : ''} → ${[...m.s].sort((x, y) => x - y).join(',')}`)
+  return t.messages().map(m => `${m.topic}=${m.x ?? text(m.payload!)}${m.retain ? ' (retained)' : ''} → ${[...m.s].sort((x, y) => x - y).join(',')}`)
 }
 
 beforeEach(() => void vi.useFakeTimers())

@@ -32,7 +32,7 @@ describe('TabLink', () => {
     expect(entry!.e?.json).toMatchObject({ code: 'INVALID_PAYLOAD', details: { topic: 'x' } })
   })
 
-  it('bytes that are not UTF-8 travel once: binary and auto data are the payload itself', () => {
+  it('bytes that are not UTF-8 travel once, as bytes: auto data is the payload itself', () => {
     const t = tab()
     const binary = { ...subscription(t.link, 'bin'), codec: 'binary' as const }
     const auto = subscription(t.link, 'bin')
@@ -40,7 +40,20 @@ describe('TabLink', () => {
     t.link.enqueue(binary, 3, m)
     t.link.enqueue(auto, 3, m)
     const [entry] = t.messages()
-    expect(entry!.d.binary).toBe(entry!.payload)
+    expect(entry!.x).toBeUndefined()
+    expect(entry!.payload).toBe(m.payload)
     expect(entry!.d.auto).toBe(entry!.payload)
+    expect('binary' in entry!.d).toBe(false) // the tab has the bytes
+  })
+
+  it('UTF-8 payloads travel as text, exactly: a byte order mark is kept for the bytes and dropped for the data', () => {
+    const t = tab()
+    const auto = subscription(t.link, 'bom')
+    const m = message('bom', new Uint8Array([0xef, 0xbb, 0xbf, ...bytes('{"a":1}')]))
+    t.link.enqueue(auto, 4, m)
+    const [entry] = t.messages()
+    expect(entry!.payload).toBeUndefined()
+    expect([...new TextEncoder().encode(entry!.x)]).toEqual([...m.payload])
+    expect(entry!.d.auto).toEqual({ a: 1 })
   })
 })
