@@ -79,7 +79,13 @@ export function electedWorker(options: ElectedWorkerOptions): HubApi {
   }
 
   let current: HubApi | undefined
-  const ready = start().then(api => (current ??= api))
+  const ready = start()
+    .catch(error => {
+      // Web Locks or BroadcastChannel failing under us: serve this tab alone rather than not at all.
+      console.warn(`[tabmq] The tabs' workers could not elect a host (${(error as Error)?.message}): this tab gets a connection of its own.`)
+      return serveHub(createHub({ hubLock: null, transport: 'dedicated' }), Promise.resolve())
+    })
+    .then(api => (current ??= api))
   const api = async (): Promise<HubApi> => current ?? (await ready)
   return {
     open: async (...a) => (await api()).open(...a),

@@ -160,8 +160,12 @@ export function relayHub(options: RelayOptions): HubApi {
     async open(request, target, functions) {
       sessions.set(request.sessionId, { target, functions })
       const result = await call<Result<OpenResult>>('open', id => ({ t: 'open', id, request, functions: functions !== undefined }), () => gone.open(request, target, functions))
+      if (!result.ok) {
+        sessions.delete(request.sessionId)
+        return result
+      }
       // The tab watches this worker's lock, not the host's: this worker frees it when the host is gone.
-      return result.ok ? { ok: true, value: { ...result.value, hubLock } } : result
+      return { ok: true, value: { ...result.value, hubLock } }
     },
     subscribe: forward('subscribe') as HubApi['subscribe'],
     unsubscribe: forward('unsubscribe') as HubApi['unsubscribe'],
