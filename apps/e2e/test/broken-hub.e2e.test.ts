@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { selectedDemos } from '../src/demos'
 import type { Mutant } from '../src/worker-mutants'
+import { assertDemoBuiltOnCurrentCore } from '../src/worker-override'
 
 const e2eDir = fileURLToPath(new URL('..', import.meta.url))
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
@@ -89,6 +90,7 @@ describe('a deliberately broken hub makes the suite fail', () => {
   // Both mutants at once: each child spends most of its time waiting for what never happens.
   let runs: Map<Mutant, Promise<Outcomes>> | undefined
   const outcomesOf = (mutant: Mutant) => {
+    if (!runs) assertDemoBuiltOnCurrentCore(selectedDemos()[0]!) // fail here, once, with the fix
     runs ??= new Map(
       CHECKS.map(c => {
         const run = runAgainst(c.mutant, c.files, c.expect.map(e => e.test))
