@@ -87,6 +87,7 @@ describe.each(selectedDemos())('%s: identities (Mosquitto with users)', demo => 
     it('credentials refused: the header shows the error once, and the broker sees no reconnect storm', async () => {
       const context = await suite.newContext()
       const before = proxy.accepted()
+      const logBefore = suite.broker.log().length
       const tab = await suite.open(context, { broker: proxy.url, user: 'alice', password: 'wrong' })
       await tab.waitText('connection-state', 'offline')
       await eventually('the error in the header', async () => (await tab.count('connection-error')) === 1)
@@ -94,9 +95,12 @@ describe.each(selectedDemos())('%s: identities (Mosquitto with users)', demo => 
       // A client that retried would have tried again within 3 s (backoff 0.5 s, then 1 s).
       const watchUntil = Date.now() + 3000
       while (Date.now() < watchUntil) {
-        expect(proxy.accepted() - before, 'connection attempts').toBe(1)
+        expect(proxy.accepted() - before, 'connection attempts through the proxy').toBe(1)
         await new Promise(r => setTimeout(r, 100))
       }
+      // The broker's own count: one CONNACK refusing the login (`Sending CONNACK to … (0, 5)`).
+      const refusals = suite.broker.log().slice(logBefore).filter(l => /^Sending CONNACK to \S+ \(\d, [1-5]\)$/.test(l))
+      expect(refusals, "refusals in the broker's log").toHaveLength(1)
       const record = await readRecord(tab.page)
       expect(steps(record.states.map(s => s.status)).filter(s => s !== 'idle')).toEqual(['connecting', 'offline'])
       expect(new Set(record.states.filter(s => s.status === 'offline').map(s => s.code))).toEqual(new Set([expect.stringMatching(/^(BAD_CREDENTIALS|NOT_AUTHORIZED)$/)]))

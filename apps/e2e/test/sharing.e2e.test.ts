@@ -112,8 +112,10 @@ describe.each(selectedDemos())('%s: tabs share one connection (aedes)', demo => 
     await first.waitText('explorer-status', 'active')
     await explore(doomed, 'alerts/#', 1)
     await suite.broker.waitFor(() => held('alerts/#').length === 1, 5000, 'alerts/# at the broker')
+    await first.waitText('tab-count', '2') // the header polls the hub's stats: not stale when it drops
     await crash(doomed.page)
-    await eventually('the hub to evict the crashed tab', async () => (await first.text('tab-count')) === '1')
+    await eventually('the hub to evict the crashed tab', async () => (await first.client.stats()).tabs === 1)
+    await first.waitText('tab-count', '1')
     await suite.broker.waitFor(() => held('alerts/#').length === 0, 5000, "the crashed tab's alerts/# released")
     expect(await hubView(first, 'alerts/#')).toMatchObject({ tabs: 1, connections: 1, refs: 0 })
     await outside.publish(TELEMETRY, { temperature: 12, humidity: 30, ts: Date.now() })
