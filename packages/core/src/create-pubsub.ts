@@ -108,8 +108,7 @@ export function createPubSub(options: CreatePubSubOptions): PubSub {
     { ...options, timeoutMs, functions, request: { provider, reconnect: options.reconnect, offline: options.offline, closeDelayMs: options.closeDelayMs } },
     {
       onEvent,
-      onOpen(opened, restarted) {
-        onEvent({ t: 'state', state: opened.state })
+      onOpen(restarted) {
         if (restarted) {
           subs.resend()
           publishes.resend()

@@ -1,5 +1,5 @@
 import { PubSubError, toPubSubError } from '../errors.js'
-import type { HubApi, OpenRequest, OpenResult, ProviderFunctions, Result, TabEvent } from '../protocol.js'
+import type { HubApi, OpenRequest, ProviderFunctions, Result, TabEvent } from '../protocol.js'
 import { holdLock, whenLockFree } from '../transports/locks.js'
 import { plannedTransport, selectTransport, type TransportChoice, type TransportKind } from '../transports/select-transport.js'
 import type { Transport } from '../transports/transport.js'
@@ -18,8 +18,8 @@ export interface HubLinkOptions {
 export interface HubLinkEvents {
   /** What the current hub posts (events of a dead hub are dropped). */
   onEvent(event: TabEvent): void
-  /** A session is open on a hub; `restarted` when it replaced a dead one (send again what was sent). */
-  onOpen(opened: OpenResult, restarted: boolean): void
+  /** A session is open on a hub (its state already given to `onEvent`); `restarted` when it replaced a dead one (send again what was sent). */
+  onOpen(restarted: boolean): void
   /** The hub could not be started. */
   onFail(error: PubSubError): void
 }
@@ -82,15 +82,21 @@ export function createHubLink(options: HubLinkOptions, events: HubLinkEvents): H
     // The tab's lock is held before the hub hears of it: the hub waits on it to learn of our death.
     releaseTabLock()
     releaseTabLock = await holdLock(`tabmq:tab:${sessionId}`)
+    let stateSeen = false
     const deliveries = t.connectDeliveries(event => {
-      if (gen === generation && !closed) events.onEvent(event)
+      if (gen !== generation || closed) return
+      stateSeen ||= event.t === 'state'
+      events.onEvent(event)
     })
     const opening = t.api.open({ sessionId, ...options.request }, deliveries, t.wrapFunctions(options.functions))
     const opened = unwrap(await withTimeout(Promise.race([t.failed, opening]), options.timeoutMs, 'Opening the tabmq worker'))
     if (gen !== generation || closed) return
     stopWatchingHub()
     if (opened.hubLock) stopWatchingHub = whenLockFree(opened.hubLock, restart)
-    events.onOpen(opened, gen > 1)
+    // The open result's state is a snapshot; a state event that came first (on the other port) is
+    // as new or newer, and must not be overwritten by it.
+    if (!stateSeen) events.onEvent({ t: 'state', state: opened.state })
+    events.onOpen(gen > 1)
   }
 
   function start(): Promise<void> {
