@@ -1,5 +1,12 @@
 import { PubSubError } from '../errors.js'
 import { OfflineQueue, type QueuedPublish } from './offline-queue.js'
+import { CLOSE_ANSWER_MS } from './subscribe-suspects.js'
+
+/**
+ * How many times a publish sent alone may be in flight when the connection closes before it is
+ * taken for the cause (a broker that closes the connection instead of refusing the publish).
+ */
+const SOLO_CLOSES_TO_REFUSE = 2
 
 /** What became of one PUBLISH on one connection. */
 export type SendOutcome = 'acknowledged' | 'lost' | PubSubError
@@ -25,6 +32,10 @@ interface InFlight {
   token: number
   /** It holds a place in the send window. */
   windowed?: boolean
+  /** When it went out, to tell a close that answered it from one long after. */
+  sentAt: number
+  /** A suspect, sent with nothing else in flight. */
+  alone?: boolean
 }
 
 /**
@@ -70,6 +81,15 @@ export class OutgoingPublishes {
   private window = NO_WINDOW
   private inWindow = 0
   private send: Send | undefined
+  /**
+   * Suspects: publishes that were the oldest in flight when a connection closed soon after they
+   * went out. RabbitMQ answers a PUBLISH the user may not make by closing the connection (MQTT
+   * 3.1.1 has no refusal): sent again on every reconnect, it would cut every tab sharing the
+   * connection off again and again. A suspect goes alone, once nothing else is in flight; in
+   * flight alone at {@link SOLO_CLOSES_TO_REFUSE} closes, it is refused for the tab that made it.
+   * A broker restart rarely lands in the milliseconds a suspect is alone in flight twice.
+   */
+  private readonly suspects = new WeakMap<QueuedPublish, { soloCloses: number }>()
 
   constructor(
     maxQueued: number,
@@ -99,7 +119,7 @@ export class OutgoingPublishes {
    */
   restore(items: QueuedPublish[]): void {
     for (const item of items) if (item.sent) this.resent.add(item)
-    this.lostInFlight = [...items.map(item => ({ item, token: 0 })), ...this.lostInFlight]
+    this.lostInFlight = [...items.map(item => ({ item, token: 0, sentAt: 0 })), ...this.lostInFlight]
   }
 
   /** Sends a publish on the connection `send` writes to, in order after those waiting for room in the window. */
@@ -109,15 +129,17 @@ export class OutgoingPublishes {
     this.pump()
   }
 
-  /** Sends what the window has room for, in order. */
+  /** Sends what the window has room for, in order; a suspect alone. */
   private pump(): void {
     const send = this.send
     while (send && this.held.length > 0) {
       const item = this.held[0]!
+      const alone = this.suspects.has(item)
+      if (alone ? this.inFlight.size > 0 : [...this.inFlight].some(e => e.alone)) return
       if (this.window.waits(item) && this.inWindow >= this.window.size) return
       const windowed = this.window.counts(item)
       this.held.shift()
-      const entry: InFlight = { item, token: this.nextToken++, windowed }
+      const entry: InFlight = { item, token: this.nextToken++, windowed, sentAt: Date.now(), alone }
       if (windowed) this.inWindow++
       this.inFlight.add(entry)
       send(item, this.resent.has(item), outcome => this.settle(entry, outcome))
@@ -132,7 +154,7 @@ export class OutgoingPublishes {
   /** The broker kept the session and `item` goes out again in it (same packet id); returns where its outcome goes. */
   resume(item: QueuedPublish): (outcome: SendOutcome) => void {
     this.lostInFlight = this.lostInFlight.filter(e => e.item !== item)
-    const entry: InFlight = { item, token: this.nextToken++ }
+    const entry: InFlight = { item, token: this.nextToken++, sentAt: Date.now() }
     this.inFlight.add(entry)
     return outcome => this.settle(entry, outcome)
   }
@@ -162,7 +184,11 @@ export class OutgoingPublishes {
     const unacknowledged = [...this.inFlight]
     this.inFlight.clear()
     this.inWindow = 0
-    for (const entry of unacknowledged) this.lost(entry)
+    const cause = this.suspectOf(unacknowledged)
+    for (const entry of unacknowledged) {
+      if (entry === cause) this.finish(entry.item, this.refusal(entry.item))
+      else this.lost(entry)
+    }
     // Never sent, they wait for the next connection; QoS 0 promises nothing and is not sent late.
     this.held = this.held.filter(item => {
       const waits = (item.options.qos ?? 0) > 0
@@ -183,6 +209,28 @@ export class OutgoingPublishes {
     this.waiting.rejectAll(error)
   }
 
+  /**
+   * The oldest QoS 1/2 publish in flight, if it went out shortly before the close, becomes a
+   * suspect; returned when that settles it: it was alone in flight at enough closes.
+   */
+  private suspectOf(unacknowledged: InFlight[]): InFlight | undefined {
+    let oldest: InFlight | undefined
+    for (const e of unacknowledged) if ((e.item.options.qos ?? 0) > 0 && (!oldest || e.token < oldest.token)) oldest = e
+    if (!oldest || Date.now() - oldest.sentAt > CLOSE_ANSWER_MS) return undefined
+    const suspect = this.suspects.get(oldest.item) ?? { soloCloses: 0 }
+    this.suspects.set(oldest.item, suspect)
+    if (oldest.alone && ++suspect.soloCloses >= SOLO_CLOSES_TO_REFUSE) return oldest
+    return undefined
+  }
+
+  private refusal(item: QueuedPublish): PubSubError {
+    return new PubSubError(
+      'PUBLISH_REFUSED',
+      `The broker closed the connection each time the publish to "${item.topic}" was sent alone: it is likely not allowed (RabbitMQ answers a publish the user may not make this way). Check the broker's access rules for this user.`,
+      { details: { topic: item.topic } },
+    )
+  }
+
   private settle(entry: InFlight, outcome: SendOutcome): void {
     if (!this.inFlight.has(entry)) return // settled already: requeued at a disconnect, or rejected
     this.inFlight.delete(entry)
@@ -193,6 +241,7 @@ export class OutgoingPublishes {
   }
 
   private finish(item: QueuedPublish, outcome: 'acknowledged' | PubSubError): void {
+    this.suspects.delete(item)
     this.events.final?.(item)
     if (outcome === 'acknowledged') item.resolve()
     else item.reject(outcome)

@@ -8,7 +8,7 @@
 import mqtt, { type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
-import { createPubSub, type PubSub } from '../../src/index'
+import { createPubSub, type PubSub, type PubSubError } from '../../src/index'
 import { createHub } from '../../src/hub/index'
 import { mqttOverWs } from '../../src/providers/index'
 import { Collector, outsider, sleep, tabs, waitActive, waitState } from '../helpers'
@@ -381,7 +381,7 @@ describe('bad input and protocol', () => {
 describe('with users and topic permissions', () => {
   let guarded: TestBroker
   beforeAll(async () => {
-    guarded = await startTestBroker('rabbitmq', { users: { alice: 'right' }, denySubscribe: ['secret/#'] })
+    guarded = await startTestBroker('rabbitmq', { users: { alice: 'right' }, denySubscribe: ['secret/#'], denyPublish: ['locked/#'] })
   }, START_MS)
   afterAll(() => guarded.close(), 30_000)
 
@@ -423,6 +423,33 @@ describe('with users and topic permissions', () => {
     expect(connects()).toBe(before + 1) // the device only
     expect(a.connectionState.get().status).toBe('connected')
     device.end(true)
+    await Promise.all(clients.map(c => c.close()))
+  }, 40_000)
+
+  it('a denied QoS 1 publish closes the connection: sent alone after the first close, refused with PUBLISH_REFUSED after closing it alone twice, no reconnect storm, the other tabs carry on', async () => {
+    const alice = { username: 'alice', password: 'right' }
+    const { clients } = tabs(guarded, 4, 2, alice)
+    const [a, b] = clients as [PubSub, PubSub]
+    const ok = new Collector()
+    a.subscribe('open/#', { qos: 1 }).subscribe(ok.observer)
+    await waitActive(a, 'open/#')
+    const connects = () => guarded.log().filter(l => l.includes('Received a CONNECT')).length
+    const before = connects()
+    const refused = await b.publish('locked/door', 'open', { qos: 1 }).then(
+      () => undefined,
+      (e: PubSubError) => e,
+    )
+    expect(refused?.code).toBe('PUBLISH_REFUSED')
+    expect(refused?.message).toMatch(/"locked\/door"/)
+    await waitState(a, 'connected', 15_000)
+    await waitActive(a, 'open/#')
+    // Three closes (the first, then two with the publish alone), then calm: not a storm.
+    expect(connects() - before).toBeLessThanOrEqual(3)
+    const settled = connects()
+    await b.publish('open/2', 'fine', { qos: 1 })
+    await ok.waitFor(c => c.messages.some(m => m.topic === 'open/2'), 'the other tab still receives')
+    await sleep(1000)
+    expect(connects()).toBe(settled)
     await Promise.all(clients.map(c => c.close()))
   }, 40_000)
 })

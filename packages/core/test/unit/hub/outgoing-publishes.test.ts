@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { PubSubError } from '../../../src/errors'
 import type { QueuedPublish } from '../../../src/hub/offline-queue'
 import { OutgoingPublishes, type Send, type SendOutcome } from '../../../src/hub/outgoing-publishes'
@@ -31,8 +31,11 @@ describe('OutgoingPublishes', () => {
     expect(out.queued).toBe(3)
     const second = connection()
     out.connected(second.send)
+    // a, the oldest in flight at the close, is a suspect: it goes alone, then the rest.
+    expect(second.topics()).toEqual(['a (dup)'])
+    second.sent[0]!.done('acknowledged')
     expect(second.topics()).toEqual(['a (dup)', 'c (dup)', 'd'])
-    for (const s of second.sent) s.done('acknowledged')
+    for (const s of second.sent.slice(1)) s.done('acknowledged')
     // The first connection's late outcomes change nothing: each publish settles once.
     first.sent[0]!.done('lost')
     first.sent[2]!.done(new PubSubError('PUBLISH_REFUSED', 'late'))
@@ -102,5 +105,55 @@ describe('OutgoingPublishes', () => {
     again.sent[0]!.done('acknowledged') // too late
     expect([a.settled, b.settled, c.settled]).toEqual([['CLOSED'], ['CLOSED'], ['CLOSED']])
     expect(out.queued + out.unacknowledged).toBe(0)
+  })
+
+  it('a publish the broker answers by closing the connection (RabbitMQ, no write permission) is refused for its tab after closing it alone twice; the others go on', () => {
+    const out = new OutgoingPublishes(10)
+    const denied = item('secret/x')
+    const fine = item('open/1')
+    let conn = connection()
+    out.publish(denied, conn.send)
+    out.publish(fine, conn.send)
+    const closes = () => {
+      out.disconnected()
+      conn = connection()
+      out.connected(conn.send)
+    }
+    closes() // 1st close: the oldest in flight becomes a suspect
+    expect(conn.topics()).toEqual(['secret/x (dup)']) // alone
+    closes() // 2nd: alone in flight at the close
+    expect(conn.topics()).toEqual(['secret/x (dup)'])
+    expect(denied.settled).toEqual([])
+    closes() // 3rd: refused, and the next connection carries on with the others
+    expect(denied.settled).toEqual(['PUBLISH_REFUSED'])
+    expect(conn.topics()).toEqual(['open/1 (dup)'])
+    conn.sent[0]!.done('acknowledged')
+    expect(fine.settled).toEqual(['resolved'])
+  })
+
+  it('a suspect that is acknowledged is cleared, and a publish sent long before a close is no suspect', () => {
+    vi.useFakeTimers()
+    try {
+      const out = new OutgoingPublishes(10)
+      const a = item('a')
+      let conn = connection()
+      out.publish(a, conn.send)
+      out.disconnected()
+      conn = connection()
+      out.connected(conn.send)
+      conn.sent[0]!.done('acknowledged')
+      const b = item('b')
+      const c = item('c')
+      out.publish(b, conn.send)
+      out.publish(c, conn.send)
+      vi.advanceTimersByTime(60_000) // a keepalive later: the close does not answer b
+      out.disconnected()
+      conn = connection()
+      out.connected(conn.send)
+      expect(conn.topics()).toEqual(['b (dup)', 'c (dup)']) // no suspect: both at once
+      expect(a.settled).toEqual(['resolved'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

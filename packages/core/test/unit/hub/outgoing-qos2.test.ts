@@ -104,9 +104,10 @@ describe('OutgoingPublishes: the send window (the broker’s receive maximum)', 
     expect(lost).toEqual(['a', 'b', 'c'])
     const second = connection()
     out.connected(second.send, qos2Window)
-    expect(second.topics()).toEqual(['a (dup)', 'b (dup)'])
+    // a was the oldest in flight at the close: a suspect goes alone first (see outgoing-publishes.test.ts).
+    expect(second.topics()).toEqual(['a (dup)'])
     second.sent[0]!.done('acknowledged')
-    second.sent[1]!.done('acknowledged')
+    // The window (2) has room for b and c, in order.
     expect(second.topics()).toEqual(['a (dup)', 'b (dup)', 'c'])
   })
 })
