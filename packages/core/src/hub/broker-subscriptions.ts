@@ -36,8 +36,12 @@ export interface SubscribeChannel {
 
 /** What the bookkeeping tells the rest of the connection. */
 export interface BrokerSubscriptionEvents {
-  /** A SUBSCRIBE goes out; `established` (already granted) get no share of the retained messages it brings. */
-  subscribing(established: TabSubscription[]): void
+  /**
+   * A SUBSCRIBE goes out; `established` (already granted) get no share of the retained messages it
+   * brings. `covering`: it is the SUBSCRIBE of a broker filter that serves them (it can only replay
+   * what their own SUBSCRIBEs could).
+   */
+  subscribing(established: TabSubscription[], covering?: boolean): void
   /** A SUBACK: `served` are the subscriptions the granted filter now serves. */
   granted(served: TabSubscription[]): void
   /** Every filter of `subscription` is served by a granted broker subscription (once per subscription). */
@@ -95,6 +99,11 @@ export class BrokerSubscriptions {
   private readonly probes = new Map<string, TabSubscription[]>()
   /** SUBSCRIBEs the broker may answer by closing the connection (RabbitMQ, for a denied filter). */
   private readonly suspects = new SubscribeSuspects()
+
+  /** No SUBSCRIBE waits for its answer: a PUBLISH suspected of closing the connection may go alone. */
+  get quiet(): boolean {
+    return this.suspects.quiet
+  }
   private nextId = 1
   private disposed = false
 
@@ -392,7 +401,7 @@ export class BrokerSubscriptions {
       if (servingFilter(wanted, [filter]) === undefined) continue
       for (const s of this.wanted.values(wanted) ?? []) if (this.activated.has(s)) established.push(s)
     }
-    this.events.subscribing(established)
+    this.events.subscribing(established, true)
     this.suspects.sent(filter)
     this.channel.subscribe(filter, sub.qos, id, answer => {
       if (answer === 'lost') return // resent on reconnect

@@ -95,10 +95,14 @@ export class Connection {
       refused: error => this.outgoing.rejectAll(error),
     })
     this.subscriptions = new BrokerSubscriptions(mqttSubscribeChannel(() => this.lifecycle.client, v5), {
-      subscribing: established => this.deliveries.subscribing(established),
-      granted: served => this.deliveries.granted(served),
+      subscribing: (established, covering) => this.deliveries.subscribing(established, covering),
+      granted: served => {
+        this.deliveries.granted(served)
+        queueMicrotask(() => this.outgoing.nudge()) // after the bookkeeping sent any SUBSCRIBE it held back
+      },
       active: s => s.link.push({ t: 'sub', subId: s.subId, status: 'active' }),
       refused: (s, error) => {
+        queueMicrotask(() => this.outgoing.nudge())
         s.link.subscriptions.delete(s.subId)
         s.link.push({ t: 'sub', subId: s.subId, status: 'error', error: error.toJSON() })
       },
@@ -106,6 +110,9 @@ export class Connection {
       released: remaining => this.deliveries.released(remaining),
     }, { repeatSubscribeForRetained: !v5, oneQosPerOverlap: !v5 })
     this.deliveries = new DeliveryRouter(this.subscriptions, { v5 })
+    // A publish suspected of closing the connection goes alone: after the SUBSCRIBEs are answered,
+    // so that a close is not blamed on one of them (and the reverse).
+    this.outgoing.aloneWhen(() => this.subscriptions.quiet)
   }
 
   get provider(): ResolvedProvider {

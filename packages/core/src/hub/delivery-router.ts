@@ -42,11 +42,14 @@ export class DeliveryRouter {
   /** Retained windows still open, cleared on dispose so a closed connection leaves no timer behind. */
   private readonly windows = new Set<ReturnType<typeof setTimeout>>()
   /**
-   * MQTT 3.1.1: the topics each waiting subscription has had a retained replay of. Two SUBSCRIBEs
-   * (a cover's and a covered filter's own) may both replay a topic; the broker holds one retained
-   * message per topic, so the second is a copy.
+   * MQTT 3.1.1: the topics each waiting subscription has had a retained replay of, and, once its
+   * window is open, a live message of. Two SUBSCRIBEs (a cover's and a covered filter's own, or
+   * another tab's) may both replay a topic; the broker holds one retained message per topic, so
+   * the second is a copy, as is a replay of what came live meanwhile.
    */
   private readonly replayed = new WeakMap<TabSubscription, Set<string>>()
+  /** MQTT 3.1.1: subscriptions granted less than {@link RETAINED_WINDOW_MS} ago, still taking their replay. */
+  private readonly inWindow = new WeakSet<TabSubscription>()
   private seq = 0
   messagesIn = 0
 
@@ -74,7 +77,9 @@ export class DeliveryRouter {
     this.source.match(topic, (_filter, set) => {
       for (const subscription of set) {
         if (subscription.lastSeq === seq) continue
-        if (retainedReplay && (!subscription.awaitingRetained || this.seenReplay(subscription, topic))) continue
+        if (retainedReplay) {
+          if (!subscription.awaitingRetained || this.seenReplay(subscription, topic)) continue
+        } else if (!v5 && this.inWindow.has(subscription)) this.seenReplay(subscription, topic)
         if (ids !== undefined && !this.isCanonicalCopy(subscription, topic, ids)) continue
         subscription.lastSeq = seq
         subscription.link.enqueue(subscription, seq, message)
@@ -94,9 +99,17 @@ export class DeliveryRouter {
     subscription.awaitingRetained = false
   }
 
-  /** A SUBSCRIBE goes out: its retained messages are not for the subscriptions already served. */
-  subscribing(established: Iterable<TabSubscription>): void {
-    for (const s of established) s.awaitingRetained = false
+  /**
+   * A SUBSCRIBE goes out: its retained messages are not for the subscriptions already served. On
+   * MQTT 3.1.1, when it is the SUBSCRIBE of a broker filter that serves them (`covering`), one
+   * whose window is still open keeps waiting: its own replay may not have arrived yet (aedes sends
+   * a SUBSCRIBE's retained messages after its SUBACK, and may answer the next SUBSCRIBE first), and
+   * the covering filter's replay carries the same topics; whichever comes first is taken, a copy of
+   * a topic it had (replayed, or live meanwhile) is dropped. A narrower SUBSCRIBE (a covered
+   * filter's own) may replay what RabbitMQ would never replay for their wildcard: not for them.
+   */
+  subscribing(established: Iterable<TabSubscription>, covering = false): void {
+    for (const s of established) if (this.options.v5 || !covering || !this.inWindow.has(s)) s.awaitingRetained = false
   }
 
   /**
@@ -106,9 +119,14 @@ export class DeliveryRouter {
   granted(served: Iterable<TabSubscription>): void {
     const waiting = [...served].filter(s => s.awaitingRetained)
     if (waiting.length === 0) return
+    for (const s of waiting) this.inWindow.add(s)
     const timer = setTimeout(() => {
       this.windows.delete(timer)
-      for (const s of waiting) s.awaitingRetained = false
+      for (const s of waiting) {
+        s.awaitingRetained = false
+        this.inWindow.delete(s)
+        this.replayed.delete(s)
+      }
     }, RETAINED_WINDOW_MS)
     this.windows.add(timer)
   }

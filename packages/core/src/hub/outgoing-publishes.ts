@@ -90,6 +90,8 @@ export class OutgoingPublishes {
    * A broker restart rarely lands in the milliseconds a suspect is alone in flight twice.
    */
   private readonly suspects = new WeakMap<QueuedPublish, { soloCloses: number }>()
+  /** Whether a suspect may go now: nothing else of the connection's (SUBSCRIBEs) waits for an answer. */
+  private mayGoAlone: () => boolean = () => true
 
   constructor(
     maxQueued: number,
@@ -122,6 +124,16 @@ export class OutgoingPublishes {
     this.lostInFlight = [...items.map(item => ({ item, token: 0, sentAt: 0 })), ...this.lostInFlight]
   }
 
+  /** A suspect goes alone only when `gate` says nothing else of the connection waits for an answer. */
+  aloneWhen(gate: () => boolean): void {
+    this.mayGoAlone = gate
+  }
+
+  /** The connection's other traffic went quiet: a suspect held back may go. */
+  nudge(): void {
+    this.pump()
+  }
+
   /** Sends a publish on the connection `send` writes to, in order after those waiting for room in the window. */
   publish(item: QueuedPublish, send: Send): void {
     this.send = send
@@ -135,7 +147,7 @@ export class OutgoingPublishes {
     while (send && this.held.length > 0) {
       const item = this.held[0]!
       const alone = this.suspects.has(item)
-      if (alone ? this.inFlight.size > 0 : [...this.inFlight].some(e => e.alone)) return
+      if (alone ? this.inFlight.size > 0 || !this.mayGoAlone() : [...this.inFlight].some(e => e.alone)) return
       if (this.window.waits(item) && this.inWindow >= this.window.size) return
       const windowed = this.window.counts(item)
       this.held.shift()

@@ -44,6 +44,11 @@ export class SubscribeSuspects {
     if (this.outstanding.size === 0) this.held.shift()?.()
   }
 
+  /** No SUBSCRIBE waits for its SUBACK and no suspect is held back: a suspect PUBLISH may go alone. */
+  get quiet(): boolean {
+    return this.outstanding.size === 0 && this.held.length === 0
+  }
+
   /** Whether `filter` closed a connection once: it goes after the others. */
   isSuspect(filter: string): boolean {
     return this.strikes.has(filter)

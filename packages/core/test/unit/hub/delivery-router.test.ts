@@ -12,7 +12,7 @@ function setup(v5: boolean) {
   const channel = new RecordingChannel()
   let router!: DeliveryRouter
   const events = recordingEvents({
-    subscribing: e => router.subscribing(e),
+    subscribing: (e, covering) => router.subscribing(e, covering),
     granted: s => router.granted(s),
     alreadyServed: s => router.replayRetained(s),
     released: r => router.released(r),
@@ -63,6 +63,45 @@ describe('DeliveryRouter, MQTT 3.1.1', () => {
     router.route('k/status', bytes('on'), { qos: 0, retain: true }) // and again for k/status
     router.route('k/status', bytes('off'), { qos: 0, retain: false })
     expect(received(t)).toEqual([`k/status=on (retained) → ${both.subId}`, `k/status=off → ${both.subId}`])
+  })
+
+  it("a covered filter's retained replay is not lost to another tab's SUBSCRIBE of the cover sent before the replay arrived (a late tab's card and explorer)", () => {
+    const { channel, router, add } = setup(false)
+    const old = tab('old')
+    const late = tab('late')
+    const explorer = subscription(old.link, 'dev/#')
+    add(explorer)
+    channel.answer('dev/#')
+    vi.advanceTimersByTime(RETAINED_WINDOW_MS)
+    channel.take()
+    const card = subscription(late.link, 'dev/1/telemetry')
+    add(card) // covered by dev/#: a SUBSCRIBE of its own asks for its retained message
+    expect(channel.take()).toEqual(['SUBSCRIBE dev/1/telemetry qos 0'])
+    channel.answer('dev/1/telemetry') // granted; its retained message is still on its way
+    const lateExplorer = subscription(late.link, 'dev/#')
+    add(lateExplorer) // the late tab's explorer repeats the SUBSCRIBE of dev/# for its own retained messages
+    router.route('dev/1/telemetry', bytes('21.5'), { qos: 0, retain: true }) // the card's replay
+    channel.answer('dev/#')
+    router.route('dev/1/telemetry', bytes('21.5'), { qos: 0, retain: true }) // the explorer's replay
+    router.route('dev/1/telemetry', bytes('22.0'), { qos: 0, retain: false })
+    expect(received(late)).toEqual([`dev/1/telemetry=21.5 (retained) → ${card.subId},${lateExplorer.subId}`, `dev/1/telemetry=22.0 → ${card.subId},${lateExplorer.subId}`])
+    expect(received(old)).toEqual([`dev/1/telemetry=22.0 → ${explorer.subId}`])
+  })
+
+  it('a subscription still in its retained window that had a topic live takes no replay of it for another SUBSCRIBE', () => {
+    const { channel, router, add } = setup(false)
+    const a = tab('a')
+    const b = tab('b')
+    const first = subscription(a.link, 'n/x')
+    add(first)
+    channel.answer('n/x') // no retained message yet
+    router.route('n/x', bytes('set'), { qos: 0, retain: false }) // retained published now: live to a (3.1.1 clears the flag)
+    const second = subscription(b.link, 'n/x')
+    add(second) // within a's window: the broker replays n/x for b
+    channel.answer('n/x')
+    router.route('n/x', bytes('set'), { qos: 0, retain: true })
+    expect(received(a)).toEqual([`n/x=set → ${first.subId}`])
+    expect(received(b)).toEqual([`n/x=set (retained) → ${second.subId}`])
   })
 
   it('takes retained messages for a second after the SUBACK, then no more', () => {

@@ -59,7 +59,7 @@ export function recordingEvents(extra: Partial<BrokerSubscriptionEvents> = {}): 
   const lines: string[] = []
   return {
     lines,
-    subscribing: e => (lines.push(`subscribing [${e.map(s => s.subId).join(',')}]`), extra.subscribing?.(e)),
+    subscribing: (e, covering) => (lines.push(`subscribing [${e.map(s => s.subId).join(',')}]`), extra.subscribing?.(e, covering)),
     granted: s => (lines.push(`granted [${s.map(x => x.subId).join(',')}]`), extra.granted?.(s)),
     active: s => (lines.push(`active ${s.subId}`), extra.active?.(s)),
     refused: (s, error) => (lines.push(`refused ${s.subId} ${error.code}`), extra.refused?.(s, error)),
