@@ -1,4 +1,4 @@
-import { BROKER_URL, DEVICE_ID } from './pubsub'
+import { settings } from './settings'
 import { Header } from './components/Header'
 import { Telemetry } from './components/Telemetry'
 import { Commands } from './components/Commands'
@@ -9,12 +9,12 @@ export function App() {
     <div className="app">
       <Header />
       <main className="grid">
-        <Telemetry deviceId={DEVICE_ID} />
-        <Commands deviceId={DEVICE_ID} />
+        <Telemetry deviceId={settings.deviceId} />
+        <Commands deviceId={settings.deviceId} />
         <Explorer />
       </main>
       <footer className="footer muted">
-        Open this page in more tabs: they share one MQTT connection to <code>{BROKER_URL}</code> through a SharedWorker.
+        Open this page in more tabs: they share one MQTT connection to <code>{settings.brokerUrl}</code> through a SharedWorker.
       </footer>
     </div>
   )

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client'
 import { PubSubProvider } from '@tabmq/react'
 import { pubsub } from './pubsub'
 import { App } from './App'
-import './styles.css'
+import '@tabmq/demo-kit/styles.css'
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

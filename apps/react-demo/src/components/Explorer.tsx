@@ -1,27 +1,14 @@
 import { useState } from 'react'
 import { useTopic } from '@tabmq/react'
 import type { Message } from '@tabmq/core'
+import { EXPLORER, explorerEmptyText, payloadPreview } from '@tabmq/demo-kit'
 import { useDebounced } from '../useDebounced'
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-/** Text as it is (cut short), bytes that are not UTF-8 as hex. */
-function preview(payload: Uint8Array): string {
-  if (payload.length === 0) return '(empty)'
-  let text: string
-  try {
-    text = utf8.decode(payload)
-  } catch {
-    text = Array.from(payload.subarray(0, 32), b => b.toString(16).padStart(2, '0')).join(' ') + (payload.length > 32 ? ' …' : '')
-  }
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text
-}
-
 export function Explorer() {
-  const [input, setInput] = useState('devices/#')
-  const filter = useDebounced(input.trim(), 300)
+  const [input, setInput] = useState(EXPLORER.initialFilter)
+  const filter = useDebounced(input.trim(), EXPLORER.debounceMs)
   // Checked by the hub like every filter: a bad one fails this subscription alone, with the reason.
-  const { messages, status, error } = useTopic(filter, { codec: 'binary', keep: 50, enabled: filter !== '' })
+  const { messages, status, error } = useTopic(filter, { codec: 'binary', keep: EXPLORER.keep, enabled: filter !== '' })
   const rows: Message[] = [...messages].reverse()
 
   return (
@@ -65,7 +52,7 @@ export function Explorer() {
               // biome-ignore lint/suspicious/noArrayIndexKey: numbered by arrival (length - i), so a row keeps its key as newer rows push older ones out
               <tr key={messages.length - i} data-testid="explorer-row">
                 <td className="mono topic">{m.topic}</td>
-                <td className="mono payload">{preview(m.payload)}</td>
+                <td className="mono payload">{payloadPreview(m.payload)}</td>
                 <td>{m.qos}</td>
                 <td>{m.retain ? 'yes' : ''}</td>
               </tr>
@@ -73,7 +60,7 @@ export function Explorer() {
             {rows.length === 0 && (
               <tr>
                 <td colSpan={4} className="muted empty">
-                  {error ? 'Fix the filter to see messages.' : filter === '' ? 'Type a filter, e.g. devices/#' : 'No messages yet.'}
+                  {explorerEmptyText(Boolean(error), filter)}
                 </td>
               </tr>
             )}

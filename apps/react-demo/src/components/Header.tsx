@@ -1,15 +1,7 @@
 import { useConnectionState } from '@tabmq/react'
-import { BROKER_URL } from '../pubsub'
+import { CONNECTION_LABELS } from '@tabmq/demo-kit'
+import { settings } from '../settings'
 import { useHubStats } from '../useHubStats'
-
-const LABELS: Record<string, string> = {
-  idle: 'Idle',
-  connecting: 'Connecting',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting',
-  offline: 'Offline',
-  closed: 'Closed',
-}
 
 export function Header() {
   const { status, error, attempt } = useConnectionState()
@@ -27,10 +19,10 @@ export function Header() {
         <div className="stat">
           <dt>Connection</dt>
           <dd>
-            <span className={`badge badge-${status}`} data-testid="connection-state" data-status={status} title={BROKER_URL}>
+            <span className={`badge badge-${status}`} data-testid="connection-state" data-status={status} title={settings.brokerUrl}>
               {status}
             </span>
-            <span className="sr-only">{LABELS[status]}</span>
+            <span className="sr-only">{CONNECTION_LABELS[status]}</span>
           </dd>
         </div>
         <div className="stat">
