@@ -1,14 +1,12 @@
 import { createPubSub } from '@tabmq/core'
-import { demoProvider } from './provider'
-
-export { BROKER_URL, DEVICE_ID, PROVIDER } from './provider'
+import { settings } from './settings'
 
 /**
  * One client per tab, created once at module level. Every tab of this origin shares the
  * SharedWorker named `tabmq`, so all of them share one broker connection.
  */
 export const pubsub = createPubSub({
-  provider: demoProvider(),
+  provider: settings.provider(),
   // The app owns its worker file (src/tabmq.worker.ts, one line) so Vite bundles it from app code.
   worker: () =>
     typeof SharedWorker !== 'undefined'
