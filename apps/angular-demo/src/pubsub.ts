@@ -1,5 +1,5 @@
 import { type CreatePubSubOptions, createPubSub, type PubSub } from '@tabmq/core'
-import { demoProvider } from './settings'
+import { settings } from './settings'
 
 /**
  * The client's options. Every tab of this origin shares the SharedWorker named `tabmq`, so all of
@@ -8,7 +8,7 @@ import { demoProvider } from './settings'
  */
 export function tabmqOptions(): CreatePubSubOptions {
   return {
-    provider: demoProvider(),
+    provider: settings.provider(),
     worker: () =>
       typeof SharedWorker !== 'undefined'
         ? new SharedWorker(new URL('./tabmq.worker', import.meta.url), { type: 'module', name: 'tabmq' })

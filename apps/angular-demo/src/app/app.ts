@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core'
-import { BROKER_URL, DEVICE_ID } from '../settings'
+import { settings } from '../settings'
 import { Commands } from './commands'
 import { Explorer } from './explorer'
 import { Header } from './header'
@@ -24,6 +24,6 @@ import { Telemetry } from './telemetry'
   `,
 })
 export class App {
-  protected readonly deviceId = DEVICE_ID
-  protected readonly brokerUrl = BROKER_URL
+  protected readonly deviceId = settings.deviceId
+  protected readonly brokerUrl = settings.brokerUrl
 }

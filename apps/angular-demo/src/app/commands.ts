@@ -1,25 +1,19 @@
 import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core'
 import { injectPublish, injectTopic } from '@tabmq/angular'
-import type { Reading } from './telemetry'
-
-/** The device's answer on devices/<id>/reply/<command> (see apps/broker/src/commands.ts). */
-interface Reply {
-  ok: boolean
-  command: string
-  error?: string
-  requestId?: string
-  state?: { fan: boolean; setpoint: number }
-}
-
-interface Outcome {
-  requestId: string
-  command: string
-  state: 'sent' | 'acknowledged' | 'failed'
-  error?: string
-}
-
-/** Not crypto.randomUUID: that needs a secure context, and a phone on the LAN is plain http. */
-const newRequestId = () => Math.random().toString(36).slice(2, 10)
+import {
+  COMMAND_BUTTONS,
+  type Command,
+  deviceState,
+  deviceTopics,
+  type Outcome,
+  type Reading,
+  type Reply,
+  replyText,
+  resultText,
+  SETPOINT_DEFAULT,
+  sendCommand,
+  setpointCommand,
+} from '@tabmq/demo-kit'
 
 @Component({
   selector: 'section[app-commands]',
@@ -30,10 +24,11 @@ const newRequestId = () => Math.random().toString(36).slice(2, 10)
       <h2 id="commands-title">Commands</h2>
       <span class="muted small">QoS 1</span>
     </div>
-    <p class="muted small">Fan {{ fan() }} · setpoint {{ reading()?.setpoint ?? '–' }} °C</p>
+    <p class="muted small">{{ state() }}</p>
     <div class="buttons">
-      <button type="button" (click)="send('fan', { on: true })">Fan on</button>
-      <button type="button" class="secondary" (click)="send('fan', { on: false })">Fan off</button>
+      @for (button of buttons; track button.label) {
+        <button type="button" [class.secondary]="button.secondary" (click)="send(button)">{{ button.label }}</button>
+      }
     </div>
     <form class="inline-form" (submit)="onSetpoint($event)">
       <label for="setpoint">Setpoint</label>
@@ -48,55 +43,38 @@ const newRequestId = () => Math.random().toString(36).slice(2, 10)
       </div>
       <div>
         <dt>Device reply</dt>
-        <dd data-testid="command-reply" [attr.data-ok]="replyOk()" [class]="reply() ? (reply()!.ok ? 'reply-ok' : 'reply-error') : ''">{{ replyText() }}</dd>
+        <dd data-testid="command-reply" [attr.data-ok]="replyOk()" [class]="reply() ? (reply()!.ok ? 'reply-ok' : 'reply-error') : ''">{{ replyLine() }}</dd>
       </div>
     </dl>
   `,
 })
 export class Commands {
   readonly deviceId = input.required<string>()
+  readonly #topics = computed(() => deviceTopics(this.deviceId()))
   readonly #publisher = injectPublish()
   // The same telemetry topic as the Telemetry card: one SUBSCRIBE at the broker serves both.
-  readonly #telemetry = injectTopic<Reading>(() => `devices/${this.deviceId()}/telemetry`, { codec: 'json' })
-  readonly #replies = injectTopic<Reply>(() => `devices/${this.deviceId()}/reply/+`, { codec: 'json' })
+  readonly #telemetry = injectTopic<Reading>(() => this.#topics().telemetry, { codec: 'json' })
+  readonly #replies = injectTopic<Reply>(() => this.#topics().replies, { codec: 'json' })
+  protected readonly buttons = COMMAND_BUTTONS
   protected readonly outcome = signal<Outcome | undefined>(undefined)
-  protected readonly setpoint = signal('21')
+  protected readonly setpoint = signal(SETPOINT_DEFAULT)
 
-  protected readonly reading = computed(() => this.#telemetry().data)
   protected readonly reply = computed(() => this.#replies().data)
-  protected readonly fan = computed(() => {
-    const fan = this.reading()?.fan
-    return fan === undefined ? '–' : fan ? 'on' : 'off'
-  })
-  protected readonly result = computed(() => {
-    const o = this.outcome()
-    return o ? `${o.command}: ${o.state}${o.error ? ` (${o.error})` : ''}` : 'No command sent yet'
-  })
+  protected readonly state = computed(() => deviceState(this.#telemetry().data))
+  protected readonly result = computed(() => resultText(this.outcome()))
   protected readonly replyOk = computed(() => {
     const reply = this.reply()
     return reply ? String(reply.ok) : null
   })
-  protected readonly replyText = computed(() => {
-    const reply = this.reply()
-    if (!reply) return 'Waiting for a command'
-    const fresh = reply.requestId === this.outcome()?.requestId
-    const what = reply.ok ? `ok · fan ${reply.state?.fan ? 'on' : 'off'}, setpoint ${reply.state?.setpoint} °C` : `refused · ${reply.error}`
-    return `${reply.command}: ${what}${fresh ? '' : ' (earlier command)'}`
-  })
+  protected readonly replyLine = computed(() => replyText(this.reply(), this.outcome()))
 
-  protected send(command: string, payload: Record<string, unknown>): void {
-    const requestId = newRequestId()
-    this.outcome.set({ requestId, command, state: 'sent' })
-    const settle = (next: Partial<Outcome>) => this.outcome.update(o => (o?.requestId === requestId ? { ...o, ...next } : o))
-    this.#publisher.publish(`devices/${this.deviceId()}/cmd/${command}`, { ...payload, requestId }, { qos: 1 }).then(
-      () => settle({ state: 'acknowledged' }),
-      (error: Error) => settle({ state: 'failed', error: error.message }),
-    )
+  protected send(command: Command): void {
+    sendCommand(this.#publisher.publish, this.deviceId(), command, change => this.outcome.update(change))
   }
 
   protected onSetpoint(event: Event): void {
     event.preventDefault()
-    this.send('setpoint', { value: Number(this.setpoint()) })
+    this.send(setpointCommand(this.setpoint()))
   }
 
   protected inputValue(event: Event): string {

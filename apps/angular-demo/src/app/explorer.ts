@@ -1,20 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, signal } from '@angular/core'
 import { injectTopic } from '@tabmq/angular'
+import { EXPLORER, explorerEmptyText, payloadPreview } from '@tabmq/demo-kit'
 import { debounced } from './debounced'
-
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-/** Text as it is (cut short), bytes that are not UTF-8 as hex. */
-function preview(payload: Uint8Array): string {
-  if (payload.length === 0) return '(empty)'
-  let text: string
-  try {
-    text = utf8.decode(payload)
-  } catch {
-    text = Array.from(payload.subarray(0, 32), b => b.toString(16).padStart(2, '0')).join(' ') + (payload.length > 32 ? ' …' : '')
-  }
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text
-}
 
 @Component({
   selector: 'section[app-explorer]',
@@ -70,19 +57,17 @@ function preview(payload: Uint8Array): string {
   `,
 })
 export class Explorer {
-  protected readonly input = signal('devices/#')
+  protected readonly input = signal(EXPLORER.initialFilter)
   readonly #filter = debounced(
     computed(() => this.input().trim()),
-    300,
+    EXPLORER.debounceMs,
   )
   // Checked by the hub like every filter: a bad one fails this subscription alone, with the reason.
-  protected readonly topic = injectTopic(this.#filter, { codec: 'binary', keep: 50, enabled: () => this.#filter() !== '' })
+  protected readonly topic = injectTopic(this.#filter, { codec: 'binary', keep: EXPLORER.keep, enabled: () => this.#filter() !== '' })
   protected readonly rows = computed(() =>
-    [...this.topic().messages].reverse().map(message => ({ message, preview: preview(message.payload) })),
+    [...this.topic().messages].reverse().map(message => ({ message, preview: payloadPreview(message.payload) })),
   )
-  protected readonly emptyText = computed(() =>
-    this.topic().error ? 'Fix the filter to see messages.' : this.#filter() === '' ? 'Type a filter, e.g. devices/#' : 'No messages yet.',
-  )
+  protected readonly emptyText = computed(() => explorerEmptyText(Boolean(this.topic().error), this.#filter()))
 
   protected inputValue(event: Event): string {
     return (event.target as HTMLInputElement).value

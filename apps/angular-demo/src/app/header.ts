@@ -1,16 +1,8 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core'
 import { injectConnectionState } from '@tabmq/angular'
-import { BROKER_URL } from '../settings'
+import { CONNECTION_LABELS } from '@tabmq/demo-kit'
+import { settings } from '../settings'
 import { injectHubStats } from './hub-stats'
-
-const LABELS: Record<string, string> = {
-  idle: 'Idle',
-  connecting: 'Connecting',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting',
-  offline: 'Offline',
-  closed: 'Closed',
-}
 
 @Component({
   selector: 'header[app-header]',
@@ -49,6 +41,6 @@ const LABELS: Record<string, string> = {
 export class Header {
   protected readonly state = injectConnectionState()
   protected readonly stats = injectHubStats(1000)
-  protected readonly brokerUrl = BROKER_URL
-  protected readonly labels = LABELS
+  protected readonly brokerUrl = settings.brokerUrl
+  protected readonly labels = CONNECTION_LABELS
 }

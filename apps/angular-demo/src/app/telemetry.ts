@@ -1,15 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core'
 import { injectTopic } from '@tabmq/angular'
-import { Chart, type Point } from './chart'
-
-/** What the simulated device of apps/broker publishes every second. */
-export interface Reading {
-  temperature: number
-  humidity: number
-  fan?: boolean
-  setpoint?: number
-  ts: number
-}
+import { deviceStatus, deviceTopics, latestReading, type Reading, TELEMETRY_KEEP, telemetryNote, telemetrySeries } from '@tabmq/demo-kit'
+import { Chart } from './chart'
 
 @Component({
   selector: 'section[app-telemetry]',
@@ -27,12 +19,12 @@ export interface Reading {
     <div class="readings">
       <div class="reading">
         <span class="muted">Temperature</span>
-        <strong data-testid="latest-temperature">{{ latest() ? latest()!.temperature.toFixed(1) : '–' }}</strong>
+        <strong data-testid="latest-temperature">{{ latest().temperature }}</strong>
         <span class="unit">°C</span>
       </div>
       <div class="reading">
         <span class="muted">Humidity</span>
-        <strong data-testid="latest-humidity">{{ latest() ? latest()!.humidity.toFixed(0) : '–' }}</strong>
+        <strong data-testid="latest-humidity">{{ latest().humidity }}</strong>
         <span class="unit">%</span>
       </div>
     </div>
@@ -43,29 +35,12 @@ export interface Reading {
 })
 export class Telemetry {
   readonly deviceId = input.required<string>()
-  // A minute at up to 10 readings a second; the signal updates at most once a frame.
-  protected readonly telemetry = injectTopic<Reading>(() => `devices/${this.deviceId()}/telemetry`, { codec: 'json', keep: 600 })
-  protected readonly status = injectTopic<{ online?: boolean }>(() => `devices/${this.deviceId()}/status`, { codec: 'json' })
-  protected readonly latest = computed(() => this.telemetry().data)
-  protected readonly device = computed(() => {
-    const online = this.status().data?.online
-    return online === true ? 'online' : online === false ? 'offline' : 'unknown'
-  })
-
-  protected readonly series = computed(() => {
-    const temperature: Point[] = []
-    const humidity: Point[] = []
-    for (const m of this.telemetry().messages) {
-      if (!m.data) continue // a payload that was not JSON (message.error says why)
-      temperature.push({ ts: m.data.ts, value: m.data.temperature })
-      humidity.push({ ts: m.data.ts, value: m.data.humidity })
-    }
-    return { temperature, humidity }
-  })
-
-  protected readonly footnote = computed(() => {
-    const latest = this.latest()
-    if (latest) return `Last reading ${new Date(latest.ts).toLocaleTimeString()}`
-    return this.telemetry().status === 'active' ? 'Waiting for the device…' : 'Subscribing…'
-  })
+  readonly #topics = computed(() => deviceTopics(this.deviceId()))
+  // The signal updates at most once a frame, however fast readings come.
+  protected readonly telemetry = injectTopic<Reading>(() => this.#topics().telemetry, { codec: 'json', keep: TELEMETRY_KEEP })
+  protected readonly status = injectTopic<{ online?: boolean }>(() => this.#topics().status, { codec: 'json' })
+  protected readonly latest = computed(() => latestReading(this.telemetry().data))
+  protected readonly device = computed(() => deviceStatus(this.status().data))
+  protected readonly series = computed(() => telemetrySeries(this.telemetry().messages))
+  protected readonly footnote = computed(() => telemetryNote(this.telemetry().data, this.telemetry().status))
 }
