@@ -1,5 +1,6 @@
 /**
- * Test fixtures: real brokers on free ports and what they saw.
+ * Test fixtures: real brokers on free ports and what they saw, waits on what they hold, and a
+ * static server for built pages.
  *
  * ```ts
  * import { brokerKinds, startTestBroker } from '@tabmq/broker/testing'
@@ -20,6 +21,12 @@ export { startMosquitto, isMosquittoInstalled, findMosquitto } from './mosquitto
 export { startRabbitMQ, isRabbitMQInstalled, findRabbitMQ } from './rabbitmq'
 export { startFaultProxy } from './fault-proxy'
 export type { FaultProxy } from './fault-proxy'
+export { brokerHas, brokerLacks, unsubscribeCount } from './subscription-waits'
+export { hubFilters } from './hub-filters'
+export type { StatsSource } from './hub-filters'
+export { sleep } from './sleep'
+export { serveStatic } from './serve-static'
+export type { ServeOptions, StaticServer } from './serve-static'
 export type { BrokerKind, BrokerSubscription, TestBroker, TestBrokerOptions } from './types'
 
 /**
