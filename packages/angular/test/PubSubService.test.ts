@@ -3,9 +3,9 @@ import { toSignal } from '@angular/core/rxjs-interop'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { filter, firstValueFrom, map, take, toArray } from 'rxjs'
 import { PubSubError, type ConnectionState, type PubSub } from '@tabmq/core'
-import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
+import { brokerHas, brokerLacks, startTestBroker, type TestBroker, unsubscribeCount } from '@tabmq/broker/testing'
 import { PubSubService, provideTabmq } from '../src/index'
-import { brokerHas, brokerLacks, client, unsubscribeCount, until } from './helpers'
+import { client, until } from './helpers'
 
 let broker: TestBroker
 let outside: PubSub

@@ -2,9 +2,9 @@ import { Component, EnvironmentInjector, afterEveryRender, createEnvironmentInje
 import { TestBed } from '@angular/core/testing'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { PubSubError, type Message, type PubSub } from '@tabmq/core'
-import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
+import { brokerHas, brokerLacks, hubFilters, sleep, startTestBroker, type TestBroker, unsubscribeCount } from '@tabmq/broker/testing'
 import { injectTopic, provideTabmq } from '../src/index'
-import { brokerHas, brokerLacks, client, hubFilters, sleep, unsubscribeCount, until } from './helpers'
+import { client, until } from './helpers'
 
 let broker: TestBroker
 let outside: PubSub

@@ -17,20 +17,3 @@ export function wrapper(pubsub: PubSub, strict = false) {
     return strict ? <StrictMode>{tree}</StrictMode> : tree
   }
 }
-
-/** Resolves once the broker holds `filter` for some client. */
-export function brokerHas(broker: TestBroker, filter: string): Promise<void> {
-  return broker.waitFor(() => broker.subscriptions().some(s => s.filter === filter), 5000, `${filter} at the broker`)
-}
-
-/** Resolves once no client holds `filter` at the broker. */
-export function brokerLacks(broker: TestBroker, filter: string): Promise<void> {
-  return broker.waitFor(() => !broker.subscriptions().some(s => s.filter === filter), 5000, `${filter} released at the broker`)
-}
-
-/** How many UNSUBSCRIBEs of `filter` the broker saw. */
-export function unsubscribeCount(broker: TestBroker, filter: string): number {
-  return broker.log().filter(line => line.endsWith(` unsubscribe ${filter}`)).length
-}
-
-export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))

@@ -2,9 +2,9 @@
 import { renderToString } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTopicStore, type PubSub } from '@tabmq/core'
-import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
+import { sleep, startTestBroker, type TestBroker } from '@tabmq/broker/testing'
 import { PubSubProvider, useConnectionState, usePublish, useTopic } from '../src/index'
-import { client, sleep } from './helpers'
+import { client } from './helpers'
 
 function Dashboard() {
   const reading = useTopic<{ temperature: number }>('devices/d1/telemetry', { keep: 10 })

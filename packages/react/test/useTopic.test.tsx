@@ -2,9 +2,9 @@ import { StrictMode } from 'react'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react'
 import { PubSubError, type Message, type PubSub } from '@tabmq/core'
-import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
+import { brokerHas, brokerLacks, hubFilters, sleep, startTestBroker, type TestBroker, unsubscribeCount } from '@tabmq/broker/testing'
 import { PubSubProvider, useTopic } from '../src/index'
-import { brokerHas, brokerLacks, client, sleep, unsubscribeCount, wrapper } from './helpers'
+import { client, wrapper } from './helpers'
 
 let broker: TestBroker
 let outside: PubSub
@@ -25,11 +25,6 @@ afterAll(async () => {
   await outside.close()
   await broker.close()
 })
-
-async function hubFilters(): Promise<Array<{ filter: string; refs: number }>> {
-  const stats = await pubsub.getStats()
-  return (stats.connections[0]?.filters ?? []).map(({ filter, refs }) => ({ filter, refs }))
-}
 
 describe('useTopic', () => {
   it('gives the retained message, then live ones, with the status going pending → active', async () => {
@@ -70,7 +65,7 @@ describe('useTopic', () => {
     // swap/a was wanted by both subscriptions: it never left the broker.
     expect(unsubscribeCount(broker, 'swap/a')).toBe(0)
     expect(broker.subscriptions().some(s => s.filter === 'swap/a')).toBe(true)
-    expect(await hubFilters()).toEqual([
+    expect(await hubFilters(pubsub)).toEqual([
       { filter: 'swap/a', refs: 1 },
       { filter: 'swap/c', refs: 1 },
     ])
@@ -89,7 +84,7 @@ describe('useTopic', () => {
     expect(result.current.status).toBe('active')
     await sleep(50)
     expect(broker.subscribeCount('same/a')).toBe(1)
-    expect(await hubFilters()).toEqual([
+    expect(await hubFilters(pubsub)).toEqual([
       { filter: 'same/a', refs: 1 },
       { filter: 'same/b', refs: 1 },
     ])
@@ -101,7 +96,7 @@ describe('useTopic', () => {
     await brokerHas(broker, 'unmount/#')
     unmount()
     await brokerLacks(broker, 'unmount/#')
-    expect(await hubFilters()).toEqual([])
+    expect(await hubFilters(pubsub)).toEqual([])
   })
 
   it("survives StrictMode's double mount: the broker sees one SUBSCRIBE and the hub one observer", async () => {
@@ -112,7 +107,7 @@ describe('useTopic', () => {
     await sleep(100)
     expect(broker.subscribeCount('strict/x')).toBe(1)
     expect(unsubscribeCount(broker, 'strict/x')).toBe(0)
-    expect(await hubFilters()).toEqual([{ filter: 'strict/x', refs: 1 }])
+    expect(await hubFilters(pubsub)).toEqual([{ filter: 'strict/x', refs: 1 }])
     // StrictMode did double-render and re-run the effects, and the hook reused its one subscription.
     expect(renders).toBeGreaterThanOrEqual(2)
     expect(subscribe).toHaveBeenCalledTimes(1)

@@ -3,9 +3,9 @@ import { createApp, defineComponent, effectScope, h, nextTick } from 'vue'
 import { createPubSub, PubSubError, type PubSub } from '@tabmq/core'
 import { createHub } from '@tabmq/core/hub'
 import { mqttOverWs } from '@tabmq/core/providers'
-import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
+import { sleep, startTestBroker, type TestBroker } from '@tabmq/broker/testing'
 import { createTabmq, provideTabmq, useConnectionState, usePublish, usePubSub, useTopic } from '../src/index'
-import { cleanup, client, eventually, sleep, withSetup } from './helpers'
+import { cleanup, client, eventually, withSetup } from './helpers'
 
 let broker: TestBroker
 let pubsub: PubSub

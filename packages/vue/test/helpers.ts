@@ -58,26 +58,3 @@ export function cleanup(): void {
 
 /** Polls an assertion until it passes: real brokers answer in their own time. */
 export const eventually = (assertion: () => void | Promise<void>) => vi.waitFor(assertion, { timeout: 5000, interval: 10 })
-
-/** Resolves once the broker holds `filter` for some client. */
-export function brokerHas(broker: TestBroker, filter: string): Promise<void> {
-  return broker.waitFor(() => broker.subscriptions().some(s => s.filter === filter), 5000, `${filter} at the broker`)
-}
-
-/** Resolves once no client holds `filter` at the broker. */
-export function brokerLacks(broker: TestBroker, filter: string): Promise<void> {
-  return broker.waitFor(() => !broker.subscriptions().some(s => s.filter === filter), 5000, `${filter} released at the broker`)
-}
-
-/** How many UNSUBSCRIBEs of `filter` the broker saw. */
-export function unsubscribeCount(broker: TestBroker, filter: string): number {
-  return broker.log().filter(line => line.endsWith(` unsubscribe ${filter}`)).length
-}
-
-/** The filters the client's hub holds, with their reference counts. */
-export async function hubFilters(pubsub: PubSub): Promise<Array<{ filter: string; refs: number }>> {
-  const stats = await pubsub.getStats()
-  return (stats.connections[0]?.filters ?? []).map(({ filter, refs }) => ({ filter, refs }))
-}
-
-export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createApp, createSSRApp, defineComponent, effectScope, h } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import type { PubSub } from '@tabmq/core'
-import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
+import { sleep, startTestBroker, type TestBroker } from '@tabmq/broker/testing'
 import { createTabmq, useConnectionState, usePublish, useTopic } from '../src/index'
-import { client, sleep } from './helpers'
+import { client } from './helpers'
 
 const Dashboard = defineComponent({
   setup() {

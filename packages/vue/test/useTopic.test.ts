@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { createApp, defineComponent, effectScope, h, nextTick, ref, type Ref } from 'vue'
 import { PubSubError, type Message, type PubSub, type TopicStatus } from '@tabmq/core'
-import { startTestBroker, type TestBroker } from '@tabmq/broker/testing'
+import { brokerHas, brokerLacks, hubFilters, sleep, startTestBroker, type TestBroker, unsubscribeCount } from '@tabmq/broker/testing'
 import { createTabmq, useTopic, type TopicRefs } from '../src/index'
-import { brokerHas, brokerLacks, cleanup, client, eventually, hubFilters, sleep, unsubscribeCount, withSetup } from './helpers'
+import { cleanup, client, eventually, withSetup } from './helpers'
 
 let broker: TestBroker
 let outside: PubSub
