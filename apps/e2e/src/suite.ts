@@ -6,11 +6,10 @@
  */
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
-import { startTestBroker, type BrokerKind, type TestBroker, type TestBrokerOptions } from '@tabmq/broker/testing'
+import { serveStatic, startTestBroker, type BrokerKind, type StaticServer, type TestBroker, type TestBrokerOptions } from '@tabmq/broker/testing'
 import { Dashboard, type DashboardQuery, dashboardUrl } from './dashboard'
 import { assertBuilt, type Demo } from './demos'
 import { probePage } from './page-probe'
-import { serveStatic, type StaticServer } from './serve-static'
 import type { Mutant } from './worker-mutants'
 import { workerOverride } from './worker-override'
 

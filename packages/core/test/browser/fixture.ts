@@ -3,11 +3,9 @@
  * for it, and headless Chromium.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, mkdirSync, copyFileSync, cpSync, readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, mkdirSync, copyFileSync, cpSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 
@@ -106,50 +104,5 @@ export async function buildApp(core = coreDir): Promise<BuiltApp> {
   return { outDir, workers, dispose: () => rmSync(tmp, { recursive: true, force: true }) }
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.css': 'text/css',
-  '.txt': 'text/plain',
-}
-
-export interface StaticServer {
-  origin: string
-  /** Paths requested so far, in order (which worker file a page loaded shows here). */
-  requests: string[]
-  close(): Promise<void>
-}
-
-/** Serves `dir` on 127.0.0.1 (a free port): pages and workers share its origin. */
-export async function serveStatic(dir: string): Promise<StaticServer> {
-  const requests: string[] = []
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
-    requests.push(path)
-    let file = normalize(join(dir, path))
-    if (!file.startsWith(dir + sep) && file !== dir) {
-      res.writeHead(403).end()
-      return
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html')
-    if (!existsSync(file)) {
-      res.writeHead(404).end('not found')
-      return
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
-    res.end(readFileSync(file))
-  })
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as AddressInfo
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>(r => {
-        server.closeAllConnections()
-        server.close(() => r())
-      }),
-  }
-}
+// The static server is @tabmq/broker/testing's, the one the demos' end-to-end suite uses.
+export { serveStatic, type StaticServer } from '@tabmq/broker/testing'
