@@ -1,19 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core'
 import { injectPublish, injectTopic } from '@tabmq/angular'
-import {
-  COMMAND_BUTTONS,
-  type Command,
-  deviceState,
-  deviceTopics,
-  type Outcome,
-  type Reading,
-  type Reply,
-  replyText,
-  resultText,
-  SETPOINT_DEFAULT,
-  sendCommand,
-  setpointCommand,
-} from '@tabmq/demo-kit'
+import { COMMAND_BUTTONS, type Command, deviceState, deviceTopics, type Outcome, type Reading, type Reply, replyText, resultText, SETPOINT_DEFAULT, sendCommand, setpointCommand } from '@tabmq/demo-kit'
 
 @Component({
   selector: 'section[app-commands]',

@@ -1,19 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { usePublish, useTopic } from '@tabmq/react'
-import {
-  COMMAND_BUTTONS,
-  type Command,
-  deviceState,
-  deviceTopics,
-  type Outcome,
-  type Reading,
-  type Reply,
-  replyText,
-  resultText,
-  SETPOINT_DEFAULT,
-  sendCommand,
-  setpointCommand,
-} from '@tabmq/demo-kit'
+import { COMMAND_BUTTONS, type Command, deviceState, deviceTopics, type Outcome, type Reading, type Reply, replyText, resultText, SETPOINT_DEFAULT, sendCommand, setpointCommand } from '@tabmq/demo-kit'
 
 export function Commands({ deviceId }: { deviceId: string }) {
   const topics = deviceTopics(deviceId)
