@@ -128,6 +128,19 @@ export class ConnectionLifecycle {
     return true
   }
 
+  /**
+   * Replaces the open network connection with a new one at once. A kept session's unfinished QoS 2
+   * publishes can only be completed from a CONNACK (with their packet ids, before anything else).
+   */
+  restart(): void {
+    if (this.phase.name !== 'open') return
+    const client = this.mqtt
+    this.mqtt = undefined // its close is not heard: the disconnect is reported here
+    this.events.disconnected()
+    client?.end(true)
+    void this.attempt(1)
+  }
+
   /** Ends the connection for good. */
   async close(): Promise<void> {
     if (this.phase.name === 'closed') return

@@ -257,9 +257,13 @@ export class Connection {
     this.restored = outbox
       .start(items => {
         this.outgoing.restore(items)
-        // Restored while connected (another hub held them until now): they go now.
+        // Restored while connected (another hub held them until now): they go now. QoS 2 publishes
+        // that hub had sent are completed with their packet ids in the session it sent them in,
+        // which only a new CONNACK resumes: published anew, they would arrive twice.
         const client = this.lifecycle.client
-        if (client?.connected) this.outgoing.connected(this.sender(client))
+        if (!client?.connected) return
+        if (this.outgoing.resumable(this.provider.clientId).length > 0) this.lifecycle.restart()
+        else this.outgoing.connected(this.sender(client))
       })
       .then(() => void (this.restoreDone = true))
   }

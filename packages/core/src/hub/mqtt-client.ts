@@ -22,6 +22,9 @@ export function createMqttClient(url: string, options: IClientOptions): MqttClie
     manualConnect: true,
     reconnectPeriod: 0,
     resubscribe: false,
+    // Skips the packet ids of a kept session's QoS 2 publishes it resumes: the default provider
+    // could hand one to a new publish, which the broker would take for a repeat and drop.
+    messageIdProvider: new mqtt.UniqueMessageIdProvider(),
     // Native timers: workers have no setImmediate polyfill issues and throttle less.
     ...(inBrowser ? { timerVariant: 'native' as const } : {}),
   })

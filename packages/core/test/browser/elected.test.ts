@@ -7,36 +7,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { brokerKinds, startTestBroker, type TestBroker } from '@tabmq/broker/testing'
 import { outsider, sleep } from '../helpers'
-import { assertChromium, buildApp, ensureCoreBuilt, launchChromium, serveStatic, type BuiltApp, type StaticServer } from './fixture'
-import { Contexts, counter, crash, received, startStream, statsWhen, stopStream, subscribeActive, until } from './tabs'
+import { browserSuite, counter, crash, received, startStream, statsWhen, stopStream, subscribeActive, until } from './tabs'
 
-let app: BuiltApp | undefined
-let server: StaticServer | undefined
-let browser: Browser | undefined
-const contexts = new Contexts(() => browser!)
-
-beforeAll(async () => {
-  assertChromium()
-  ensureCoreBuilt()
-  app = await buildApp()
-  server = await serveStatic(app.outDir)
-  browser = await launchChromium()
-}, 240_000)
-
-afterAll(async () => {
-  await contexts.closeAll()
-  await browser?.close().catch(() => {})
-  await server?.close()
-  app?.dispose()
-})
-
-afterEach(async () => {
-  await contexts.closeAll()
-  expect(contexts.pageErrors.splice(0), 'uncaught errors in pages').toEqual([])
-})
+const { contexts, origin } = browserSuite()
 
 describe.each(brokerKinds())('elected host without SharedWorker, against %s', { timeout: 60_000 }, kind => {
   let broker: TestBroker
@@ -64,7 +40,7 @@ describe.each(brokerKinds())('elected host without SharedWorker, against %s', { 
   async function openTabs(n: number): Promise<Page[]> {
     const ctx = await contexts.create({ noSharedWorker: true })
     const pages: Page[] = []
-    for (let i = 0; i < n; i++) pages.push(await contexts.page(ctx, server!.origin, broker))
+    for (let i = 0; i < n; i++) pages.push(await contexts.page(ctx, origin(), broker))
     return pages
   }
 

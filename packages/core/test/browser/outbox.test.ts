@@ -8,36 +8,12 @@
  */
 import { createServer } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { brokerKinds, startFaultProxy, startTestBroker, type FaultProxy, type TestBroker } from '@tabmq/broker/testing'
 import { sleep } from '../helpers'
-import { assertChromium, buildApp, ensureCoreBuilt, launchChromium, serveStatic, type BuiltApp, type StaticServer } from './fixture'
-import { type AppOptions, Contexts, counter, crash, statsWhen, until } from './tabs'
+import { type AppOptions, browserSuite, counter, crash, statsWhen, until } from './tabs'
 
-let app: BuiltApp | undefined
-let server: StaticServer | undefined
-let browser: Browser | undefined
-const contexts = new Contexts(() => browser!)
-
-beforeAll(async () => {
-  assertChromium()
-  ensureCoreBuilt()
-  app = await buildApp()
-  server = await serveStatic(app.outDir)
-  browser = await launchChromium()
-}, 240_000)
-
-afterAll(async () => {
-  await contexts.closeAll()
-  await browser?.close().catch(() => {})
-  await server?.close()
-  app?.dispose()
-})
-
-afterEach(async () => {
-  await contexts.closeAll()
-  expect(contexts.pageErrors.splice(0), 'uncaught errors in pages').toEqual([])
-})
+const { contexts, origin } = browserSuite()
 
 /** A port nothing listens on: connections to it are refused at once. */
 async function closedPort(): Promise<number> {
@@ -80,7 +56,7 @@ describe.each(brokerKinds())('durable outbox in Chromium, against %s', { timeout
   }
   const online = () => proxy.retarget(broker.wsUrl)
 
-  const open = (ctx: BrowserContext, options: AppOptions = {}) => contexts.page(ctx, server!.origin, broker, { url: proxy.url, persist: true, ...options })
+  const open = (ctx: BrowserContext, options: AppOptions = {}) => contexts.page(ctx, origin(), broker, { url: proxy.url, persist: true, ...options })
   const status = (page: Page) => page.evaluate(() => window.tabmq.state().status)
 
   /** Waits until the tab's hub keeps `n` publishes in IndexedDB. */

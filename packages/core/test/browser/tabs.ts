@@ -3,11 +3,13 @@
  * durable outbox): open pages with options, wait for conditions, count at an outside subscriber.
  */
 import mqtt, { type MqttClient } from 'mqtt'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { TestBroker } from '@tabmq/broker/testing'
 import type { HubStats } from '../../src/types'
 import { sleep } from '../helpers'
 import type { Received } from './app/main'
+import { assertChromium, buildApp, ensureCoreBuilt, launchChromium, serveStatic, type BuiltApp, type StaticServer } from './fixture'
 
 /** Options of the fixture app, as query parameters (see app/main.ts). */
 export interface AppOptions {
@@ -154,4 +156,33 @@ export async function stopStream(page: Page): Promise<{ sent: string[]; ok: stri
     await w.stream.done
     return { sent: w.stream.sent, ok: w.stream.ok, failed: w.stream.failed }
   })
+}
+
+/**
+ * The suite set-up the tab-level browser tests share: the app built once, served, one Chromium,
+ * contexts closed after each test and no uncaught page error allowed. Call at the top of a file.
+ */
+export function browserSuite(): { contexts: Contexts; origin: () => string } {
+  let app: BuiltApp | undefined
+  let server: StaticServer | undefined
+  let browser: Browser | undefined
+  const contexts = new Contexts(() => browser!)
+  beforeAll(async () => {
+    assertChromium()
+    ensureCoreBuilt()
+    app = await buildApp()
+    server = await serveStatic(app.outDir)
+    browser = await launchChromium()
+  }, 240_000)
+  afterAll(async () => {
+    await contexts.closeAll()
+    await browser?.close().catch(() => {})
+    await server?.close()
+    app?.dispose()
+  })
+  afterEach(async () => {
+    await contexts.closeAll()
+    expect(contexts.pageErrors.splice(0), 'uncaught errors in pages').toEqual([])
+  })
+  return { contexts, origin: () => server!.origin }
 }

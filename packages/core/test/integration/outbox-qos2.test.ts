@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module'
 import net from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { brokerKinds, startTestBroker, type TestBroker } from '@tabmq/broker/testing'
 import { createPubSub } from '../../src/index'
 import { createHub } from '../../src/hub/index'
@@ -46,10 +46,46 @@ async function rawClient(broker: TestBroker, clientId: string) {
   return { send, waitFor, close: () => socket.destroy() }
 }
 
+/**
+ * Web Locks as a browser grants them (Node has none), with a holder the test controls: the hub of
+ * a page that is dying and still holds the outbox's lock.
+ */
+function webLocksWithHolder(name: string) {
+  let release!: () => void
+  let free = new Promise<void>(r => (release = r))
+  let held = true
+  const request = async (lockName: string, options: LockOptions | LockGrantedCallback<unknown>, callback?: LockGrantedCallback<unknown>) => {
+    const [opts, cb] = typeof options === 'function' ? [{}, options] : [options, callback!]
+    if (lockName !== name) return cb({ name: lockName, mode: 'exclusive' })
+    if (held && opts.ifAvailable) return cb(null)
+    while (held) {
+      if (opts.signal?.aborted) throw new DOMException('aborted', 'AbortError')
+      await Promise.race([free, new Promise(r => opts.signal?.addEventListener('abort', r))])
+    }
+    held = true
+    free = new Promise<void>(r => (release = r))
+    try {
+      return await cb({ name, mode: 'exclusive' })
+    } finally {
+      held = false
+      release()
+    }
+  }
+  vi.stubGlobal('navigator', { locks: { request } })
+  return {
+    /** The dying page's hub lets go. */
+    letGo() {
+      held = false
+      release()
+    },
+  }
+}
+
 describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s', kind => {
   const cleanup: Array<() => unknown> = []
   afterEach(async () => {
     for (const fn of cleanup.splice(0).reverse()) await fn()
+    vi.unstubAllGlobals()
   })
 
   /** The page that died: its session holds packet 77 (PUBREC came, PUBREL never left) and 78 (PUBLISH sent, no answer heeded). */
@@ -82,10 +118,11 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
     }
   }
 
-  async function restore(broker: TestBroker, clientId: string, clean: boolean, storage: ReturnType<typeof memoryOutboxStorage>) {
+  async function restore(broker: TestBroker, clientId: string, clean: boolean, storage: ReturnType<typeof memoryOutboxStorage>, whenConnected?: () => void) {
     const client = createPubSub({ provider: mqttOverWs({ url: broker.wsUrl, clientId, clean }), hub: createHub({ outboxStorage: storage, warn: () => {} }), offline: { persist: true } })
     cleanup.push(() => client.close())
     await waitState(client, 'connected')
+    whenConnected?.()
     const deadline = Date.now() + 5000
     while (storage.records.size > 0) {
       if (Date.now() > deadline) throw new Error(`records left: ${JSON.stringify([...storage.records.values()].map(r => r.topic))}`)
@@ -108,6 +145,23 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
     // The session's unfinished publishes complete first, then the rest (MQTT orders messages per
     // QoS level: a QoS 1 message may overtake a QoS 2 one).
     expect(outside.order.filter(p => p !== 'qos1')).toEqual(['released-one', 'sent-one', 'never-sent'])
+  })
+
+  it('restored while connected (the lock was held by a dying hub until after the new one connected): each publish still arrives exactly once', async () => {
+    const broker = await startTestBroker(kind)
+    cleanup.push(() => broker.close())
+    const outside = await counter(broker, 'oq/#', 2)
+    cleanup.push(() => outside.close())
+    const clientId = `outbox_late_${Math.random().toString(16).slice(2)}`
+    await diedMidFlush(broker, clientId)
+    const { storage, fill } = await recordsOf(clientId)
+    const url = new URL(broker.wsUrl).origin + new URL(broker.wsUrl).pathname
+    await fill(url)
+    const dying = webLocksWithHolder(`tabmq:outbox:${['mqtt', url, clientId, ''].join('|')}`)
+    await restore(broker, clientId, false, storage, () => dying.letGo())
+    // Published anew with new packet ids, 'sent-one' would arrive twice on aedes (it delivered the
+    // first copy on PUBLISH), and 'released-one' never on Mosquitto (it waits for the PUBREL).
+    expect(Object.fromEntries(outside.counts)).toEqual({ 'released-one': 1, 'sent-one': 1, 'never-sent': 1, qos1: 1 })
   })
 
   it('with a clean session (the default): a publish released before the reload is never sent again; one without PUBREC recorded is sent anew', async () => {
