@@ -151,7 +151,11 @@ describe.each(brokerKinds())('durable outbox in Chromium, against %s', { timeout
   it('a tab crashed in the middle of sending the outbox (a kept session): the next tab sends the rest; QoS 2 arrives exactly once, QoS 1 at least once', async () => {
     const t = 'ob/crash'
     const clientId = `tabmq_outbox_${kind}_${Date.now().toString(36)}`
-    const outside = await counter(broker, `${t}/#`, 2)
+    // At QoS 0: Mosquitto 2.0 reorders its QoS 1/2 deliveries to a subscriber whose in-flight
+    // window (20) is full (seen in its log: packet ids to the counter sent 564, 561, 562, 563 while
+    // tabmq's PUBRELs came in order). At QoS 0 it writes each message as it gets it, so the order
+    // counted is the order the broker received them; a second copy from tabmq still counts twice.
+    const outside = await counter(broker, `${t}/#`, 0)
     try {
       const ctx = await contexts.create()
       offline()
