@@ -59,7 +59,7 @@ const NO_WINDOW: SendWindow = { size: Number.POSITIVE_INFINITY, counts: () => fa
  * keepalive, goes back to the front of the queue and is sent again (DUP) on the next connection,
  * resolving on that acknowledgement. Publishes made while disconnected wait in the bounded queue.
  * QoS 2 is exactly once as far as MQTT allows: a publish the broker answered with PUBREC is never
- * published again (MQTT 3.1.1 4.3.3); when the broker kept the session (clean: false), the
+ * published again (MQTT 3.1.1 4.3.3); in a kept session (clean: false), the
  * session's unfinished QoS 2 publishes complete in it with their packet ids ({@link resume}).
  *
  * @example
@@ -158,12 +158,12 @@ export class OutgoingPublishes {
     }
   }
 
-  /** Lost QoS 2 publishes the MQTT session of `clientId` holds, in order: the broker can complete them if it kept the session. */
+  /** Lost QoS 2 publishes the MQTT session of `clientId` holds, in order: they complete in it with their packet ids. */
   resumable(clientId: string): QueuedPublish[] {
     return this.lostInFlight.filter(e => e.item.sent?.clientId === clientId).map(e => e.item)
   }
 
-  /** The broker kept the session and `item` goes out again in it (same packet id); returns where its outcome goes. */
+  /** `item` goes out again in its kept session (same packet id); returns where its outcome goes. */
   resume(item: QueuedPublish): (outcome: SendOutcome) => void {
     this.lostInFlight = this.lostInFlight.filter(e => e.item !== item)
     const entry: InFlight = { item, token: this.nextToken++, sentAt: Date.now() }

@@ -7,7 +7,7 @@ export interface PublishStoreEvents {
   publishing(item: QueuedPublish, packetId: number): Promise<void> | void
   /** PUBREC came for QoS 2 `item`: resolves once that is recorded; its PUBREL waits for it. */
   releasing(item: QueuedPublish): Promise<void> | void
-  /** The broker kept the session: the QoS 2 publishes of this session to complete in it, in order. */
+  /** A kept session (clean: false) connected: the QoS 2 publishes of this session to complete in it, in order. */
   resumable(): QueuedPublish[]
   /** `item`'s PUBLISH as this connection sends it (payload, properties), with packet id `packetId`. */
   publishPacket(item: QueuedPublish, packetId: number): Packet
@@ -22,9 +22,12 @@ export interface PublishStoreEvents {
  * - mqtt.js puts a packet here before it writes it to the network, and writes it when `put` calls
  *   back: so a PUBLISH leaves only once its packet id is recorded, and a PUBREL only once the
  *   release is (MQTT 3.1.1 4.3.3: once PUBREL is sent, the PUBLISH must never be sent again);
- * - after a CONNACK with the session present (clean: false), mqtt.js sends what this store streams
+ * - after the CONNACK of a kept session (clean: false), mqtt.js sends what this store streams
  *   before anything else: the session's unfinished QoS 2 publishes, PUBLISH again with the same
- *   packet id (DUP) or PUBREL, as MQTT requires for the broker to deliver each once.
+ *   packet id (DUP) or PUBREL, as MQTT requires for the broker to deliver each once. Also when the
+ *   CONNACK says the session was not kept: aedes says so of a session without subscriptions yet
+ *   keeps its unreleased QoS 2 packet ids, and takes a new publish under one of them for a repeat
+ *   (dropped). Where the broker truly kept nothing, these are new publishes under free ids.
  * Packets go to mqtt.js in the order they were put, whatever the recording takes.
  *
  * @example
@@ -37,17 +40,11 @@ export class PublishStore implements IStore {
   private readonly inner = new Store()
   private readonly byPacketId = new Map<number, QueuedPublish>()
   private order: Promise<void> = Promise.resolve()
-  private sessionPresent = false
 
   constructor(
     private readonly client: MqttClient,
     private readonly events: PublishStoreEvents,
-  ) {
-    // Emitted before mqtt.js handles the CONNACK, so before it asks for the stream.
-    client.on('packetreceive', packet => {
-      if (packet.cmd === 'connack') this.sessionPresent = Boolean(packet.sessionPresent)
-    })
-  }
+  ) {}
 
   put(packet: Packet, cb: () => void): this {
     let record: (() => Promise<void> | void) | undefined
@@ -80,7 +77,7 @@ export class PublishStore implements IStore {
   }
 
   createStream(): ReturnType<IStore['createStream']> {
-    if (this.sessionPresent) {
+    if (this.client.options.clean === false) {
       for (const item of this.events.resumable()) {
         const sent = item.sent
         if (!sent) continue

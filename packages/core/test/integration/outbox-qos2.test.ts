@@ -88,16 +88,22 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
     vi.unstubAllGlobals()
   })
 
-  /** The page that died: its session holds packet 77 (PUBREC came, PUBREL never left) and 78 (PUBLISH sent, no answer heeded). */
-  async function diedMidFlush(broker: TestBroker, clientId: string) {
+  /**
+   * The page that died: its session holds packet 77 (PUBREC came, PUBREL never left) and 78 (PUBLISH
+   * sent, no answer heeded), or `ids` instead.
+   */
+  async function diedMidFlush(broker: TestBroker, clientId: string, { subscribed = true, ids = [77, 78] } = {}) {
     const raw = await rawClient(broker, clientId)
-    // A subscription keeps the session on aedes too (it drops empty sessions).
-    raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'oq/keep-session', qos: 1 }] })
-    await raw.waitFor('suback')
-    raw.send({ cmd: 'publish', topic: 'oq/released', payload: Buffer.from('released-one'), qos: 2, messageId: 77 })
-    raw.send({ cmd: 'publish', topic: 'oq/sent', payload: Buffer.from('sent-one'), qos: 2, messageId: 78 })
-    await raw.waitFor('pubrec', 77)
-    await raw.waitFor('pubrec', 78)
+    if (subscribed) {
+      // A subscription keeps the session on aedes too (it drops empty sessions from its CONNACK).
+      raw.send({ cmd: 'subscribe', messageId: 1000, subscriptions: [{ topic: 'oq/keep-session', qos: 1 }] })
+      await raw.waitFor('suback')
+    }
+    const [released, sent] = ids as [number, number]
+    raw.send({ cmd: 'publish', topic: 'oq/released', payload: Buffer.from('released-one'), qos: 2, messageId: released })
+    raw.send({ cmd: 'publish', topic: 'oq/sent', payload: Buffer.from('sent-one'), qos: 2, messageId: sent })
+    await raw.waitFor('pubrec', released)
+    await raw.waitFor('pubrec', sent)
     raw.close()
     await broker.waitFor(() => !broker.connectedClients().includes(clientId), 5000, 'the dead page’s connection to go')
   }
@@ -108,10 +114,10 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
     const key = (url: string) => ['mqtt', url, clientId, ''].join('|')
     return {
       storage,
-      async fill(url: string) {
+      async fill(url: string, [released, sent] = [77, 78]) {
         const enc = (s: string) => new TextEncoder().encode(s)
-        await storage.add(key(url), { topic: 'oq/released', payload: enc('released-one'), options: { qos: 2 }, sent: { packetId: 77, clientId }, released: true })
-        await storage.add(key(url), { topic: 'oq/sent', payload: enc('sent-one'), options: { qos: 2 }, sent: { packetId: 78, clientId } })
+        await storage.add(key(url), { topic: 'oq/released', payload: enc('released-one'), options: { qos: 2 }, sent: { packetId: released, clientId }, released: true })
+        await storage.add(key(url), { topic: 'oq/sent', payload: enc('sent-one'), options: { qos: 2 }, sent: { packetId: sent, clientId } })
         await storage.add(key(url), { topic: 'oq/new', payload: enc('never-sent'), options: { qos: 2 } })
         await storage.add(key(url), { topic: 'oq/q1', payload: enc('qos1'), options: { qos: 1 } })
       },
@@ -161,6 +167,22 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
     await restore(broker, clientId, false, storage, () => dying.letGo())
     // Published anew with new packet ids, 'sent-one' would arrive twice on aedes (it delivered the
     // first copy on PUBLISH), and 'released-one' never on Mosquitto (it waits for the PUBREL).
+    expect(Object.fromEntries(outside.counts)).toEqual({ 'released-one': 1, 'sent-one': 1, 'never-sent': 1, qos1: 1 })
+  })
+
+  it('a kept session the broker says it lost while it still holds the packet ids (aedes, no subscriptions): each publish arrives once, none taken for a repeat', async () => {
+    const broker = await startTestBroker(kind)
+    cleanup.push(() => broker.close())
+    const outside = await counter(broker, 'oq/#', 2)
+    cleanup.push(() => outside.close())
+    const clientId = `outbox_nosub_${Math.random().toString(16).slice(2)}`
+    // Packet ids 1 and 2: the first a new connection hands out. aedes answers the next CONNACK
+    // "no session" (it has no subscriptions) but keeps both ids awaiting PUBREL.
+    await diedMidFlush(broker, clientId, { subscribed: false, ids: [1, 2] })
+    const { storage, fill } = await recordsOf(clientId)
+    await fill(new URL(broker.wsUrl).origin + new URL(broker.wsUrl).pathname, [1, 2])
+    await restore(broker, clientId, false, storage)
+    // Published anew under ids 1 and 2, 'sent-one' and 'never-sent' were taken for repeats and lost.
     expect(Object.fromEntries(outside.counts)).toEqual({ 'released-one': 1, 'sent-one': 1, 'never-sent': 1, qos1: 1 })
   })
 

@@ -5,9 +5,9 @@ import type { QueuedPublish } from '../../../src/hub/offline-queue'
 import { PublishStore, type PublishStoreEvents } from '../../../src/hub/publish-store'
 import { sleep } from '../../helpers'
 
-/** What the store needs of an mqtt.js client: its events and its table of outgoing callbacks. */
-function fakeClient(): MqttClient {
-  return Object.assign(new EventEmitter(), { outgoing: {} }) as unknown as MqttClient
+/** What the store needs of an mqtt.js client: its events, its options and its table of outgoing callbacks. */
+function fakeClient(clean = true): MqttClient {
+  return Object.assign(new EventEmitter(), { outgoing: {}, options: { clean } }) as unknown as MqttClient
 }
 
 const item = (topic: string): QueuedPublish => ({ topic, payload: new Uint8Array([1]), options: { qos: 2 }, resolve: () => {}, reject: () => {} })
@@ -69,15 +69,14 @@ describe('PublishStore', () => {
     expect(log).toEqual([`warn Could not record a QoS 2 publish's progress (disk full); it is sent anyway.`, 'PUBLISH a out'])
   })
 
-  it('after a CONNACK with the session present, it streams the session’s unfinished QoS 2 publishes with their packet ids: PUBLISH (DUP) or PUBREL', async () => {
-    const client = fakeClient()
+  it('on a kept session (clean: false), it streams the session’s unfinished QoS 2 publishes with their packet ids: PUBLISH (DUP) or PUBREL', async () => {
+    const client = fakeClient(false)
     const [a, b] = [item('a'), item('b')]
     a.sent = { packetId: 40, clientId: 'c' }
     b.sent = { packetId: 41, clientId: 'c' }
     b.released = true
     const { ev, log } = events([a, b])
     const store = new PublishStore(client, ev)
-    client.emit('packetreceive', { cmd: 'connack', sessionPresent: true })
     const stream = store.createStream()
     const packets: Packet[] = []
     for (let p = stream.read(1); p; p = stream.read(1)) packets.push(p)
@@ -91,12 +90,11 @@ describe('PublishStore', () => {
     expect(log).toEqual(['a done ok', 'b done refused'])
   })
 
-  it('without the session (clean start), nothing is resumed: those publishes are the connection’s to settle', () => {
-    const client = fakeClient()
+  it('on a clean start (clean: true), nothing is resumed: those publishes are the connection’s to settle', () => {
+    const client = fakeClient(true)
     const a = item('a')
     a.sent = { packetId: 40, clientId: 'c' }
     const store = new PublishStore(client, events([a]).ev)
-    client.emit('packetreceive', { cmd: 'connack', sessionPresent: false })
     expect(store.createStream().read(1)).toBeNull()
     expect(client.outgoing).toEqual({})
   })
