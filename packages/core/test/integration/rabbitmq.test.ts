@@ -322,11 +322,13 @@ describe('restart', () => {
     await waitActive(c, 'rs/#')
     await broker.waitFor(() => !broker.subscriptions().some(s => s.clientId.startsWith('tabmq_') && s.filter === 'rs/status'), 5000, 'rs/status left to rs/#')
     await waitState(a, 'connected')
+    // Each rabbitmqctl call boots an Erlang VM first: on a loaded 2-core machine, stop_app alone
+    // took over 15 s to drop the connections.
     const restarting = broker.restart!()
-    await waitState(a, 'reconnecting', 15_000)
+    await waitState(a, 'reconnecting', 40_000)
     const queued = a.publish('rs/queued', 'while away', { qos: 1 })
     await restarting
-    await waitState(a, 'connected', 15_000)
+    await waitState(a, 'connected', 20_000)
     await queued
     await waitActive(b, 'rs/live')
     await a.publish('rs/live', 'after', { qos: 1 })
@@ -341,7 +343,7 @@ describe('restart', () => {
     await again.publishAsync('rs/status', '', { qos: 1, retain: true })
     again.end(true)
     await Promise.all(clients.map(c => c.close()))
-  }, 40_000)
+  }, 90_000)
 })
 
 describe('bad input and protocol', () => {
