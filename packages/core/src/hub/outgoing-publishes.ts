@@ -92,6 +92,8 @@ export class OutgoingPublishes {
   private readonly suspects = new WeakMap<QueuedPublish, { soloCloses: number }>()
   /** Whether a suspect may go now: nothing else of the connection's (SUBSCRIBEs) waits for an answer. */
   private mayGoAlone: () => boolean = () => true
+  /** The suspect last sent alone: while it is in flight nothing else goes (at most one at a time). */
+  private soloEntry: InFlight | undefined
 
   constructor(
     maxQueued: number,
@@ -147,11 +149,12 @@ export class OutgoingPublishes {
     while (send && this.held.length > 0) {
       const item = this.held[0]!
       const alone = this.suspects.has(item)
-      if (alone ? this.inFlight.size > 0 || !this.mayGoAlone() : [...this.inFlight].some(e => e.alone)) return
+      if (alone ? this.inFlight.size > 0 || !this.mayGoAlone() : this.soloEntry !== undefined && this.inFlight.has(this.soloEntry)) return
       if (this.window.waits(item) && this.inWindow >= this.window.size) return
       const windowed = this.window.counts(item)
       this.held.shift()
       const entry: InFlight = { item, token: this.nextToken++, windowed, sentAt: Date.now(), alone }
+      if (alone) this.soloEntry = entry
       if (windowed) this.inWindow++
       this.inFlight.add(entry)
       send(item, this.resent.has(item), outcome => this.settle(entry, outcome))

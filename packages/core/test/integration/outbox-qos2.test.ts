@@ -89,39 +89,39 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
   })
 
   /**
-   * The page that died: its session holds packet 77 (PUBREC came, PUBREL never left) and 78 (PUBLISH
-   * sent, no answer heeded), or `ids` instead.
+   * A broker, a subscriber counting arrivals, and what a page that died mid-flush left: its session
+   * holds packet 77 (PUBREC came, PUBREL never left) and 78 (PUBLISH sent, no answer heeded), or
+   * `ids` instead, and its outbox records say so, beside a QoS 2 and a QoS 1 publish never sent.
    */
-  async function diedMidFlush(broker: TestBroker, clientId: string, { subscribed = true, ids = [77, 78] } = {}) {
+  async function diedMidFlush(name: string, { subscribed = true, ids = [77, 78] as [number, number] } = {}) {
+    const broker = await startTestBroker(kind)
+    cleanup.push(() => broker.close())
+    const outside = await counter(broker, 'oq/#', 2)
+    cleanup.push(() => outside.close())
+    const clientId = `outbox_${name}_${Math.random().toString(16).slice(2)}`
     const raw = await rawClient(broker, clientId)
     if (subscribed) {
       // A subscription keeps the session on aedes too (it drops empty sessions from its CONNACK).
       raw.send({ cmd: 'subscribe', messageId: 1000, subscriptions: [{ topic: 'oq/keep-session', qos: 1 }] })
       await raw.waitFor('suback')
     }
-    const [released, sent] = ids as [number, number]
+    const [released, sent] = ids
     raw.send({ cmd: 'publish', topic: 'oq/released', payload: Buffer.from('released-one'), qos: 2, messageId: released })
     raw.send({ cmd: 'publish', topic: 'oq/sent', payload: Buffer.from('sent-one'), qos: 2, messageId: sent })
     await raw.waitFor('pubrec', released)
     await raw.waitFor('pubrec', sent)
     raw.close()
     await broker.waitFor(() => !broker.connectedClients().includes(clientId), 5000, 'the dead page’s connection to go')
-  }
 
-  /** What the outbox had recorded when the page died. */
-  async function recordsOf(clientId: string) {
     const storage = memoryOutboxStorage()
-    const key = (url: string) => ['mqtt', url, clientId, ''].join('|')
-    return {
-      storage,
-      async fill(url: string, [released, sent] = [77, 78]) {
-        const enc = (s: string) => new TextEncoder().encode(s)
-        await storage.add(key(url), { topic: 'oq/released', payload: enc('released-one'), options: { qos: 2 }, sent: { packetId: released, clientId }, released: true })
-        await storage.add(key(url), { topic: 'oq/sent', payload: enc('sent-one'), options: { qos: 2 }, sent: { packetId: sent, clientId } })
-        await storage.add(key(url), { topic: 'oq/new', payload: enc('never-sent'), options: { qos: 2 } })
-        await storage.add(key(url), { topic: 'oq/q1', payload: enc('qos1'), options: { qos: 1 } })
-      },
-    }
+    const url = new URL(broker.wsUrl).origin + new URL(broker.wsUrl).pathname
+    const key = ['mqtt', url, clientId, ''].join('|')
+    const enc = (s: string) => new TextEncoder().encode(s)
+    await storage.add(key, { topic: 'oq/released', payload: enc('released-one'), options: { qos: 2 }, sent: { packetId: released, clientId }, released: true })
+    await storage.add(key, { topic: 'oq/sent', payload: enc('sent-one'), options: { qos: 2 }, sent: { packetId: sent, clientId } })
+    await storage.add(key, { topic: 'oq/new', payload: enc('never-sent'), options: { qos: 2 } })
+    await storage.add(key, { topic: 'oq/q1', payload: enc('qos1'), options: { qos: 1 } })
+    return { broker, outside, clientId, storage, key }
   }
 
   async function restore(broker: TestBroker, clientId: string, clean: boolean, storage: ReturnType<typeof memoryOutboxStorage>, whenConnected?: () => void) {
@@ -138,14 +138,7 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
   }
 
   it('with a kept session (clean: false, fixed client id): each publish arrives exactly once — PUBREL and PUBLISH (DUP) again with their packet ids', async () => {
-    const broker = await startTestBroker(kind)
-    cleanup.push(() => broker.close())
-    const outside = await counter(broker, 'oq/#', 2)
-    cleanup.push(() => outside.close())
-    const clientId = `outbox_kept_${Math.random().toString(16).slice(2)}`
-    await diedMidFlush(broker, clientId)
-    const { storage, fill } = await recordsOf(clientId)
-    await fill(new URL(broker.wsUrl).origin + new URL(broker.wsUrl).pathname)
+    const { broker, outside, clientId, storage } = await diedMidFlush('kept')
     await restore(broker, clientId, false, storage)
     expect(Object.fromEntries(outside.counts)).toEqual({ 'released-one': 1, 'sent-one': 1, 'never-sent': 1, qos1: 1 })
     // The session's unfinished publishes complete first, then the rest (MQTT orders messages per
@@ -154,16 +147,8 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
   })
 
   it('restored while connected (the lock was held by a dying hub until after the new one connected): each publish still arrives exactly once', async () => {
-    const broker = await startTestBroker(kind)
-    cleanup.push(() => broker.close())
-    const outside = await counter(broker, 'oq/#', 2)
-    cleanup.push(() => outside.close())
-    const clientId = `outbox_late_${Math.random().toString(16).slice(2)}`
-    await diedMidFlush(broker, clientId)
-    const { storage, fill } = await recordsOf(clientId)
-    const url = new URL(broker.wsUrl).origin + new URL(broker.wsUrl).pathname
-    await fill(url)
-    const dying = webLocksWithHolder(`tabmq:outbox:${['mqtt', url, clientId, ''].join('|')}`)
+    const { broker, outside, clientId, storage, key } = await diedMidFlush('late')
+    const dying = webLocksWithHolder(`tabmq:outbox:${key}`)
     await restore(broker, clientId, false, storage, () => dying.letGo())
     // Published anew with new packet ids, 'sent-one' would arrive twice on aedes (it delivered the
     // first copy on PUBLISH), and 'released-one' never on Mosquitto (it waits for the PUBREL).
@@ -171,30 +156,16 @@ describe.each(brokerKinds())('durable outbox, QoS 2 across a reload, against %s'
   })
 
   it('a kept session the broker says it lost while it still holds the packet ids (aedes, no subscriptions): each publish arrives once, none taken for a repeat', async () => {
-    const broker = await startTestBroker(kind)
-    cleanup.push(() => broker.close())
-    const outside = await counter(broker, 'oq/#', 2)
-    cleanup.push(() => outside.close())
-    const clientId = `outbox_nosub_${Math.random().toString(16).slice(2)}`
     // Packet ids 1 and 2: the first a new connection hands out. aedes answers the next CONNACK
     // "no session" (it has no subscriptions) but keeps both ids awaiting PUBREL.
-    await diedMidFlush(broker, clientId, { subscribed: false, ids: [1, 2] })
-    const { storage, fill } = await recordsOf(clientId)
-    await fill(new URL(broker.wsUrl).origin + new URL(broker.wsUrl).pathname, [1, 2])
+    const { broker, outside, clientId, storage } = await diedMidFlush('nosub', { subscribed: false, ids: [1, 2] })
     await restore(broker, clientId, false, storage)
     // Published anew under ids 1 and 2, 'sent-one' and 'never-sent' were taken for repeats and lost.
     expect(Object.fromEntries(outside.counts)).toEqual({ 'released-one': 1, 'sent-one': 1, 'never-sent': 1, qos1: 1 })
   })
 
   it('with a clean session (the default): a publish released before the reload is never sent again; one without PUBREC recorded is sent anew', async () => {
-    const broker = await startTestBroker(kind)
-    cleanup.push(() => broker.close())
-    const outside = await counter(broker, 'oq/#', 2)
-    cleanup.push(() => outside.close())
-    const clientId = `outbox_clean_${Math.random().toString(16).slice(2)}`
-    await diedMidFlush(broker, clientId)
-    const { storage, fill } = await recordsOf(clientId)
-    await fill(new URL(broker.wsUrl).origin + new URL(broker.wsUrl).pathname)
+    const { broker, outside, clientId, storage } = await diedMidFlush('clean')
     await restore(broker, clientId, true, storage)
     // The clean start discards the broker's session: Mosquitto drops the messages it held for a
     // PUBREL (at most once); aedes delivered them on PUBLISH, so the one sent anew arrives twice.
